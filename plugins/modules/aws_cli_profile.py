@@ -1,0 +1,304 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: awsbootstrap.iam contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: aws_cli_profile
+short_description: Write an AWS CLI profile into C(~/.aws/credentials) and C(~/.aws/config)
+version_added: 1.0.0
+description:
+  - Creates, updates or removes one profile of the AWS CLI on the host it runs on, the way
+    C(aws configure) would, but idempotently and without touching anything else in the files.
+  - Key material (access key id, secret access key, session token) goes to the shared credentials
+    file under C([NAME]); everything else goes to the config file under C([profile NAME])
+    (C([default]) in both files for the default profile).
+  - Only the keys this module manages change. Comments, blank lines, other profiles, their order,
+    nested blocks such as C(s3 =) and CRLF line endings are kept byte for byte. A changed key is
+    replaced in place, a missing key is added at the end of its section, a missing section at the
+    end of the file.
+  - Files are written atomically (a temp file in the same folder, then a rename), as mode C(0600)
+    owned by the user the module runs as. C(~/.aws) is created as C(0700). A looser existing mode
+    is tightened, with a warning.
+  - Refuses, before any file is touched, values that could break or inject into the INI format,
+    files that are not INI, symbolic links and unreadable files.
+  - Runs on the workstation with the Python standard library only (no boto3 needed).
+author:
+  - awsbootstrap.iam contributors
+options:
+  profile:
+    description:
+      - Name of the profile.
+      - Must not be empty, contain C([), C(]), whitespace, quotes, C(#) or C(;).
+    type: str
+    default: default
+  state:
+    description:
+      - C(present) sets the given values; values not given are left as they are.
+      - C(absent) removes the profile's section from both files (other options are ignored).
+    type: str
+    choices: [present, absent]
+    default: present
+  access_key_id:
+    description:
+      - Access key id (C(aws_access_key_id)). Requires O(secret_access_key).
+      - When set without O(session_token), a session token left in the profile is removed, since it
+        cannot belong to the new key.
+    type: str
+  secret_access_key:
+    description:
+      - Secret access key (C(aws_secret_access_key)). Requires O(access_key_id).
+      - Never shown; diffs and the return value show it as 16 C(*) and its last 4 characters.
+    type: str
+  session_token:
+    description:
+      - Session token of temporary credentials (C(aws_session_token)). Requires O(access_key_id).
+    type: str
+  import_csv:
+    description:
+      - Path on the target of a credentials CSV downloaded from the IAM console, either the user
+        format (C(User name,Password,Access key ID,Secret access key,Console login link)) or the
+        access key format (C(Access key ID,Secret access key)). A byte order mark and CRLF line
+        endings are accepted. The password column is never read into the profile.
+      - Mutually exclusive with O(access_key_id) and O(secret_access_key).
+    type: path
+  csv_user_name:
+    description:
+      - Picks the row of O(import_csv) whose C(User name) is this, when the CSV has several rows.
+    type: str
+  region:
+    description:
+      - Default region (C(region)), for example C(ap-northeast-2). Must look like an AWS region.
+    type: str
+  output:
+    description:
+      - Default output format (C(output)).
+    type: str
+    choices: [json, yaml, yaml-stream, text, table]
+  settings:
+    description:
+      - Other config file settings of the profile, such as C(cli_pager) or C(retry_mode).
+      - A dict value becomes a nested block (C(s3 =) followed by indented keys); only the nested
+        keys given are managed, other nested keys are kept.
+      - A V(null) value removes that setting.
+      - Booleans are written as C(true)/C(false). Key material, O(region) and O(output) have options
+        of their own and are refused here.
+    type: dict
+    default: {}
+  credentials_file:
+    description:
+      - Path of the shared credentials file.
+      - Defaults to E(AWS_SHARED_CREDENTIALS_FILE) when set, else C(~/.aws/credentials) of the user
+        the module runs as (so with C(become_user) it is that user's file).
+    type: path
+  config_file:
+    description:
+      - Path of the config file.
+      - Defaults to E(AWS_CONFIG_FILE) when set, else C(~/.aws/config) of the user the module runs as.
+    type: path
+attributes:
+  check_mode:
+    support: full
+    description: Reports what would change, including the diff, and writes nothing.
+  diff_mode:
+    support: full
+    description: Before and after of each changed file, with every secret masked.
+  platform:
+    platforms: posix
+notes:
+  - C(~) is the home of the user the module runs as. Without C(become) that is the connecting
+    user's C($HOME), so C(HOME=/tmp/x) keeps a run away from the real C(~/.aws).
+  - Temp files that an interrupted earlier run left beside the files are removed on the next write.
+seealso:
+  - module: awsbootstrap.iam.aws_cli_profile_info
+  - name: Configuration and credential file settings in the AWS CLI
+    description: The AWS CLI's own description of the two files.
+    link: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html
+"""
+
+EXAMPLES = r"""
+- name: The guide's default profile (Seoul region, JSON output)
+  awsbootstrap.iam.aws_cli_profile:
+    access_key_id: "{{ poweruser_key.access_key_id }}"
+    secret_access_key: "{{ poweruser_key.secret_access_key }}"
+    region: ap-northeast-2
+    output: json
+  no_log: true
+
+- name: Import the CSV downloaded from the IAM console into a named profile of another user
+  awsbootstrap.iam.aws_cli_profile:
+    profile: poweruser
+    import_csv: /home/dev/Downloads/PowerUser_credentials.csv
+    csv_user_name: PowerUser
+    region: ap-northeast-2
+  become: true
+  become_user: dev
+
+- name: Tune the CLI with a nested s3 block
+  awsbootstrap.iam.aws_cli_profile:
+    profile: dev
+    settings:
+      cli_pager: ""
+      retry_mode: standard
+      s3:
+        max_concurrent_requests: 20
+        multipart_threshold: 64MB
+
+- name: Remove a profile from both files
+  awsbootstrap.iam.aws_cli_profile:
+    profile: old-project
+    state: absent
+"""
+
+RETURN = r"""
+profile:
+  description: Name of the profile.
+  returned: always
+  type: str
+  sample: default
+credentials_file:
+  description: Path of the shared credentials file.
+  returned: always
+  type: str
+  sample: /home/dev/.aws/credentials
+config_file:
+  description: Path of the config file.
+  returned: always
+  type: str
+  sample: /home/dev/.aws/config
+access_key_id:
+  description: Access key id the profile holds afterwards (an identifier, not a secret), or V(null).
+  returned: always
+  type: str
+  sample: AKIAIOSFODNN7EXAMPLE
+configure_list:
+  description:
+    - What C(aws configure list --profile NAME) would show, with the secret masked the AWS CLI's way.
+    - Each entry has C(value), C(type) (C(shared-credentials-file), C(config-file) or V(null)) and C(location).
+  returned: always
+  type: dict
+  contains:
+    profile:
+      description: The profile.
+      type: dict
+      returned: always
+    access_key:
+      description: Masked access key id.
+      type: dict
+      returned: always
+      sample: {value: "****************MPLE", type: shared-credentials-file, location: /home/dev/.aws/credentials}
+    secret_key:
+      description: Masked secret access key.
+      type: dict
+      returned: always
+    region:
+      description: Region.
+      type: dict
+      returned: always
+      sample: {value: ap-northeast-2, type: config-file, location: /home/dev/.aws/config}
+    output:
+      description: Output format.
+      type: dict
+      returned: always
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.awsbootstrap.iam.plugins.module_utils import aws_files
+from ansible_collections.awsbootstrap.iam.plugins.module_utils import workstation_files
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.aws_cli_profile_args import desired_values
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.aws_cli_profile_args import resolve_paths
+
+
+def argument_spec():
+    return dict(
+        profile=dict(type='str', default='default'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        access_key_id=dict(type='str', no_log=False),
+        secret_access_key=dict(type='str', no_log=True),
+        session_token=dict(type='str', no_log=True),
+        import_csv=dict(type='path'),
+        csv_user_name=dict(type='str'),
+        region=dict(type='str'),
+        output=dict(type='str', choices=list(aws_files.OUTPUT_FORMATS)),
+        settings=dict(type='dict', default={}),
+        credentials_file=dict(type='path'),
+        config_file=dict(type='path'),
+    )
+
+
+def apply_changes(module, paths, old_texts, new_texts, aws_dir):
+    """Tighten loose modes and write the files whose text changed; returns whether anything did."""
+    changed = False
+    targets = [(aws_dir, workstation_files.DIR_MODE)] if aws_dir in {os.path.dirname(p) for p in paths.values()} else []
+    targets += [(path, workstation_files.FILE_MODE) for path in paths.values()]
+    for path, mode in targets:
+        loose = workstation_files.loose_mode(path, mode)
+        if loose is not None:
+            module.warn('%s had mode %04o; tightened to %04o' % (path, loose, mode))
+            changed = True
+            if not module.check_mode:
+                os.chmod(path, mode)
+    for kind, path in paths.items():
+        if old_texts[kind] == new_texts[kind]:
+            continue
+        changed = True
+        if not module.check_mode:
+            workstation_files.ensure_directory(os.path.dirname(path))
+            workstation_files.write_atomically(module, path, new_texts[kind])
+    return changed
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        supports_check_mode=True,
+        mutually_exclusive=[('import_csv', 'access_key_id'), ('import_csv', 'secret_access_key')],
+        required_together=[('access_key_id', 'secret_access_key')],
+        required_by={'session_token': 'access_key_id', 'csv_user_name': 'import_csv'},
+    )
+    params = module.params
+    try:
+        paths, aws_dir = resolve_paths(params)
+        old_texts = {kind: workstation_files.read_text(option, paths[kind]) for kind, option in
+                     ((aws_files.CREDENTIALS, 'credentials_file'), (aws_files.CONFIG, 'config_file'))}
+        for kind, option in ((aws_files.CREDENTIALS, 'credentials_file'), (aws_files.CONFIG, 'config_file')):
+            aws_files.parse_ini(old_texts[kind], '%s: %s' % (option, paths[kind]))
+        credentials, config = desired_values(params)
+    except (aws_files.ValidationError, aws_files.NotIniError) as exc:
+        module.fail_json(msg=str(exc))
+
+    cred_doc, conf_doc = aws_files.plan_profile(
+        old_texts[aws_files.CREDENTIALS], old_texts[aws_files.CONFIG], params['profile'], params['state'], credentials, config)
+    new_texts = {aws_files.CREDENTIALS: cred_doc.render(), aws_files.CONFIG: conf_doc.render()}
+
+    result = dict(changed=False, profile=params['profile'],
+                  credentials_file=paths[aws_files.CREDENTIALS], config_file=paths[aws_files.CONFIG])
+    if module._diff:
+        old_docs = {kind: aws_files.IniDocument(text) for kind, text in old_texts.items()}
+        result['diff'] = [dict(before_header=paths[kind], after_header=paths[kind],
+                               before=old_docs[kind].masked(), after=new_doc.masked())
+                          for kind, new_doc in ((aws_files.CREDENTIALS, cred_doc), (aws_files.CONFIG, conf_doc))
+                          if old_texts[kind] != new_texts[kind]]
+    try:
+        result['changed'] = apply_changes(module, paths, old_texts, new_texts, aws_dir)
+    except OSError as exc:
+        module.fail_json(msg='writing %s failed: %s' % (exc.filename or 'the AWS CLI files', exc.strerror), **result)
+
+    description = aws_files.describe_profile(
+        params['profile'],
+        aws_files.read_profiles(aws_files.CREDENTIALS, new_texts[aws_files.CREDENTIALS], 'credentials_file'),
+        aws_files.read_profiles(aws_files.CONFIG, new_texts[aws_files.CONFIG], 'config_file'))
+    result['access_key_id'] = description['access_key_id']
+    result['configure_list'] = aws_files.configure_list(
+        description, paths[aws_files.CREDENTIALS], paths[aws_files.CONFIG])
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
