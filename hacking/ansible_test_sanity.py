@@ -6,7 +6,8 @@ sanity virtualenv it makes, bootstraps pip with a script it downloads from a hos
 machine cannot reach. So this script:
 
 1. copies the files git knows about (tracked and untracked-but-not-ignored) into
-   ``.build/sanity/ansible_collections/awsbootstrap/iam``;
+   ``.build/sanity/ansible_collections/awsbootstrap/iam`` (a git repository of its own, since
+   ansible-test lists files with git), with amazon.aws linked beside it;
 2. runs ansible-test with a private HOME (``.build/sanity-home``) whose pip bootstrap cache holds a
    small replacement that uses the standard library's ``ensurepip`` and then PyPI through pip;
 3. runs ``ansible-test sanity --venv`` for the Python of this virtualenv and exits with its code.
@@ -18,7 +19,7 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.path.join(ROOT, '.build')
+BUILD = os.environ.get('SANITY_WORKDIR') or os.path.join(ROOT, '.build')
 COLLECTION = os.path.join(BUILD, 'sanity', 'ansible_collections', 'awsbootstrap', 'iam')
 HOME = os.path.join(BUILD, 'sanity-home')
 
@@ -54,6 +55,11 @@ def copy_tree():
         dst = os.path.join(COLLECTION, rel)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         shutil.copy2(src, dst, follow_symlinks=False)
+    # ansible-test lists files with git; without a repository of its own here it would find the
+    # checkout's, where .build/ is ignored, and skip every target.
+    git = ['git', '-c', 'user.name=sanity', '-c', 'user.email=sanity@localhost']
+    subprocess.run(git + ['init', '-q'], cwd=COLLECTION, check=True)
+    subprocess.run(git + ['add', '-A'], cwd=COLLECTION, check=True)
 
 
 def pip_version_wanted():
@@ -78,7 +84,7 @@ def write_pip_bootstrap_cache():
 def link_dependencies():
     """Put the collections we depend on (amazon.aws, from the ``ansible`` package) beside ours."""
     import ansible_collections.amazon.aws  # pylint: disable=import-outside-toplevel
-    source = os.path.dirname(os.path.dirname(os.path.abspath(list(ansible_collections.amazon.aws.__path__)[0])))
+    source = os.path.dirname(os.path.abspath(list(ansible_collections.amazon.aws.__path__)[0]))
     target = os.path.join(BUILD, 'sanity', 'ansible_collections', 'amazon')
     if os.path.lexists(target):
         os.unlink(target)

@@ -41,3 +41,7 @@ def sandbox(moto_server):
     moto_server.reset()
     yield moto_server
     moto_server.enforce_auth(False)
+
+
+# Fixtures of the recording / fault-injecting proxy between boto3 and moto.
+pytest_plugins = ['tests.utils.aws_proxy_fixtures']

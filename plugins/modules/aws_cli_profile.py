@@ -27,7 +27,7 @@ description:
     files that are not INI, symbolic links and unreadable files.
   - Runs on the workstation with the Python standard library only (no boto3 needed).
 author:
-  - awsbootstrap.iam contributors
+  - awsbootstrap.iam maintainers (@awsbootstrap)
 options:
   profile:
     description:
@@ -107,7 +107,9 @@ attributes:
     support: full
     description: Before and after of each changed file, with every secret masked.
   platform:
+    support: full
     platforms: posix
+    description: Runs on the workstation with the Python standard library only.
 notes:
   - C(~) is the home of the user the module runs as. Without C(become) that is the connecting
     user's C($HOME), so C(HOME=/tmp/x) keeps a run away from the real C(~/.aws).

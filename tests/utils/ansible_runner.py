@@ -29,6 +29,8 @@ def base_env(home, extra=None):
         'ANSIBLE_LOCAL_TEMP': os.path.join(str(home), '.ansible', 'tmp'),
         'ANSIBLE_NOCOLOR': '1',
         'ANSIBLE_FORCE_COLOR': '0',
+        # The workstation here is this machine: use this Python, not whatever pyenv's shims find.
+        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
         'PATH': BIN + os.pathsep + env.get('PATH', ''),
     })
     env.update(extra or {})
@@ -38,7 +40,7 @@ def base_env(home, extra=None):
 def run_playbook(playbook, home, extra_env=None, args=(), check=True, timeout=600):
     """``ansible-playbook`` on ``playbook``; returns the CompletedProcess (text)."""
     command = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', str(playbook)] + list(args)
-    proc = subprocess.run(command, env=base_env(home, extra_env), capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    proc = subprocess.run(command, env=base_env(home, extra_env), capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False)
     if check and proc.returncode != 0:
         raise AssertionError('ansible-playbook failed (%d)\nSTDOUT:\n%s\nSTDERR:\n%s' % (proc.returncode, proc.stdout, proc.stderr))
     return proc
@@ -69,9 +71,17 @@ def run_module(module, args, home, check_mode=False, diff=False, extra_env=None)
     env['PYTHONPATH'] = COLLECTIONS
     proc = subprocess.run(
         [sys.executable, '-m', 'ansible_collections.awsbootstrap.iam.plugins.modules.%s' % module],
-        input=json.dumps({'ANSIBLE_MODULE_ARGS': payload}), env=env, capture_output=True, text=True, timeout=300, cwd=str(home))
+        input=json.dumps({'ANSIBLE_MODULE_ARGS': payload}), env=env, capture_output=True, text=True, timeout=300, cwd=str(home), check=False)
     try:
         return json.loads(proc.stdout)
     except ValueError as exc:
         raise AssertionError('module %s printed no JSON (rc=%d)\nSTDOUT:\n%s\nSTDERR:\n%s'
                              % (module, proc.returncode, proc.stdout, proc.stderr)) from exc
+
+
+def warnings_of(result):
+    """The warning texts of a module result (ansible-core 2.19 returns them as structured events)."""
+    texts = []
+    for warning in result.get('warnings', []):
+        texts.append(warning['event']['msg'] if isinstance(warning, dict) else warning)
+    return texts

@@ -124,7 +124,8 @@ class MotoSandbox:
 
     def _request(self, path, method='POST', body=None):
         data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-        request = urllib.request.Request(self.endpoint + path, data=data, method=method)
+        # Not form-encoded: moto reads the raw body, which Flask empties for form posts.
+        request = urllib.request.Request(self.endpoint + path, data=data, method=method, headers={'Content-Type': 'text/plain'})
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.read()
 
@@ -135,7 +136,7 @@ class MotoSandbox:
     def enforce_auth(self, enabled=True):
         """Switch moto's IAM authorization on (every later request is checked against IAM policies) or off."""
         # moto counts down this many unauthenticated actions before it starts enforcing.
-        self._request('/moto-api/reset-auth', body=b'0' if enabled else b'1000000000')
+        self._request('/moto-api/reset-auth', body=b'0' if enabled else b'inf')
 
 
 def _run(argv):
