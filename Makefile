@@ -10,7 +10,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_HOME := $(CURDIR)/.build/ansible-home
 PYTEST := $(BIN)/python -m pytest -c tests/pytest.ini
 
-.PHONY: help venv test lint sanity unit integration demo build lock clean
+.PHONY: help venv test lint sanity unit integration molecule demo build lock clean
 
 help:
 	@echo "make test   - build .venv, then ansible-lint, ansible-test sanity, unit and integration tests"
@@ -26,12 +26,13 @@ $(STAMP): requirements/dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# The four stages run in this order and the first failure stops the run.
+# The stages run in this order and the first failure stops the run.
 test: venv
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory sanity
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory integration
+	$(MAKE) --no-print-directory molecule
 
 lint: venv
 	$(BIN)/ansible-lint --profile production
@@ -44,6 +45,16 @@ unit: venv
 
 integration: venv
 	$(PYTEST) tests/integration
+
+# Scenarios under extensions/molecule (default driver, no containers); workstation needs root.
+# Each gets a fresh ephemeral folder: with an unmanaged driver Molecule would otherwise remember
+# "already prepared" from an earlier run and skip the step that starts the scenario's moto server.
+MOLECULE_SCENARIOS := account_admin workstation
+molecule: venv
+	@set -e; for scenario in $(MOLECULE_SCENARIOS); do \
+	  rm -rf .build/molecule/$$scenario; mkdir -p .build/molecule/$$scenario; \
+	  MOLECULE_EPHEMERAL_DIRECTORY=$(CURDIR)/.build/molecule/$$scenario $(BIN)/molecule test -s $$scenario; \
+	done
 
 demo: venv
 	$(BIN)/python hacking/demo.py

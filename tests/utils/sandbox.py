@@ -4,8 +4,9 @@
 
 """A moto server on 127.0.0.1 standing in for IAM and STS, reached only through the standard AWS environment.
 
-Used by the tests (``with MotoSandbox() as sandbox: ... sandbox.env``) and by ``make demo``
-(``python tests/utils/sandbox.py run -- COMMAND...``). The server always gets a free port, loads
+Used by the tests (``with MotoSandbox() as sandbox: ... sandbox.env``), by ``make demo``, by
+``python tests/utils/sandbox.py run -- COMMAND...`` and, for Molecule's prepare/cleanup steps, by
+``python tests/utils/sandbox.py serve STATE_FILE`` (runs until SIGTERM). The server always gets a free port, loads
 the AWS managed policies (``AdministratorAccess``, ``PowerUserAccess``, ...), and is stopped by
 whoever started it, even when the body fails.
 """
@@ -144,15 +145,36 @@ def _run(argv):
     enforce = '--enforce-auth' in argv
     command = argv[argv.index('--') + 1:] if '--' in argv else []
     if not command:
-        print('usage: sandbox.py run [--enforce-auth] -- COMMAND [ARG...]', file=sys.stderr)
+        print(USAGE, file=sys.stderr)
         return 2
     with MotoSandbox(enforce_auth=enforce) as sandbox:
         print('moto sandbox on %s' % sandbox.endpoint, file=sys.stderr, flush=True)
         return subprocess.call(command, env=sandbox.environ())
 
 
+def _serve(argv):
+    """``sandbox.py serve STATE_FILE``: run a sandbox until SIGTERM; STATE_FILE gets its env and pid as JSON."""
+    if len(argv) != 1:
+        print('usage: sandbox.py serve STATE_FILE', file=sys.stderr)
+        return 2
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    with MotoSandbox() as sandbox:
+        temp = argv[0] + '.tmp'
+        with open(temp, 'w', encoding='utf-8') as handle:
+            json.dump({'pid': os.getpid(), 'endpoint': sandbox.endpoint, 'env': sandbox.env}, handle)
+        os.replace(temp, argv[0])
+        while not stopping and sandbox.process.poll() is None:
+            time.sleep(0.2)
+    return 0
+
+
+USAGE = 'usage: sandbox.py run [--enforce-auth] -- COMMAND [ARG...] | sandbox.py serve STATE_FILE'
+
 if __name__ == '__main__':
     if len(sys.argv) > 1 and sys.argv[1] == 'run':
         sys.exit(_run(sys.argv[2:]))
-    print('usage: sandbox.py run [--enforce-auth] -- COMMAND [ARG...]', file=sys.stderr)
+    if len(sys.argv) > 1 and sys.argv[1] == 'serve':
+        sys.exit(_serve(sys.argv[2:]))
+    print(USAGE, file=sys.stderr)
     sys.exit(2)

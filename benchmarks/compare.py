@@ -1,0 +1,337 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# Copyright: awsbootstrap.iam contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Compare the guide's bootstrap done with awsbootstrap.iam and with amazon.aws, on one moto server.
+
+    .venv/bin/python benchmarks/compare.py [--runs N] [--only ours|amazon.aws] [--no-write]
+
+For each playbook (benchmarks/guide_ours.yml, benchmarks/guide_amazon_aws.yml): reset moto, run it
+once on the empty account (first run) and once more (re-run), counting the API calls by action
+through the recording proxy (tests/utils/aws_proxy.py, no faults); read the end state back with
+boto3 and check it is the guide's. Then time N more re-runs of each, interleaved (theirs, ours,
+theirs, ...) on the same converged account so that both meet the same machine load, and take the
+median. Prints a Markdown table and writes it to benchmarks/RESULTS.md.
+
+Everything runs in a throw-away HOME with the sandbox's dummy credentials: the real ~/.aws is never
+read or written. The Administrator password is random, passed through the environment, and never
+printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import re
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+# pylint: disable=wrong-import-position
+from tests.utils.ansible_runner import run_playbook  # noqa: E402
+from tests.utils.aws_proxy import AwsProxy  # noqa: E402
+from tests.utils.sandbox import SANDBOX_ACCESS_KEY_ID, SANDBOX_REGION, SANDBOX_SECRET_ACCESS_KEY, MotoSandbox  # noqa: E402
+
+BENCHMARKS = os.path.join(ROOT, 'benchmarks')
+RESULTS = os.path.join(BENCHMARKS, 'RESULTS.md')
+README = os.path.join(BENCHMARKS, 'README.md')
+README_START, README_END = '<!-- results:start -->', '<!-- results:end -->'
+OURS, THEIRS = 'ours', 'amazon.aws'
+PLAYBOOKS = {
+    OURS: os.path.join(BENCHMARKS, 'guide_ours.yml'),
+    THEIRS: os.path.join(BENCHMARKS, 'guide_amazon_aws.yml'),
+}
+BASELINE = os.path.join(BENCHMARKS, 'baseline.yml')
+OUR_MODULES = ('iam_bootstrap_group', 'iam_bootstrap_user', 'iam_bootstrap_account')
+# Budgets (DESIGN.md): ours at most this fraction of theirs.
+CALL_BUDGET = 0.5
+TIME_BUDGET = 0.5
+
+POLICY = 'arn:aws:iam::aws:policy/'
+EXPECTED_STATE = {
+    'groups': {
+        'Administrators': {'policies': [POLICY + 'AdministratorAccess'], 'members': ['Administrator'], 'inline_policies': []},
+        'PowerUsers': {'policies': [POLICY + 'PowerUserAccess'], 'members': ['PowerUser'], 'inline_policies': []},
+    },
+    'users': {
+        'Administrator': {'groups': ['Administrators'], 'login_profile': True, 'access_keys': [], 'policies': []},
+        'PowerUser': {'groups': ['PowerUsers'], 'login_profile': False, 'access_keys': ['Active'], 'policies': []},
+    },
+}
+
+
+def make_password():
+    """A random password that satisfies any reasonable policy (upper, lower, digit, symbol)."""
+    return 'Bm7-' + secrets.token_urlsafe(18) + '-x9Q'
+
+
+def iam_client(endpoint):
+    import boto3  # pylint: disable=import-outside-toplevel
+    session = boto3.session.Session(aws_access_key_id=SANDBOX_ACCESS_KEY_ID, aws_secret_access_key=SANDBOX_SECRET_ACCESS_KEY,
+                                    region_name=SANDBOX_REGION)
+    return session.client('iam', endpoint_url=endpoint)
+
+
+def end_state(iam):
+    """The IAM state the guide is about, read straight from moto (not through the proxy)."""
+    def pages(method, key, **kwargs):
+        items = []
+        for page in iam.get_paginator(method).paginate(**kwargs):
+            items.extend(page[key])
+        return items
+
+    state = {'groups': {}, 'users': {}}
+    for group in pages('list_groups', 'Groups'):
+        name = group['GroupName']
+        state['groups'][name] = {
+            'policies': sorted(p['PolicyArn'] for p in pages('list_attached_group_policies', 'AttachedPolicies', GroupName=name)),
+            'members': sorted(u['UserName'] for u in pages('get_group', 'Users', GroupName=name)),
+            'inline_policies': sorted(pages('list_group_policies', 'PolicyNames', GroupName=name)),
+        }
+    for user in pages('list_users', 'Users'):
+        name = user['UserName']
+        try:
+            iam.get_login_profile(UserName=name)
+            login_profile = True
+        except iam.exceptions.NoSuchEntityException:
+            login_profile = False
+        state['users'][name] = {
+            'groups': sorted(g['GroupName'] for g in pages('list_groups_for_user', 'Groups', UserName=name)),
+            'login_profile': login_profile,
+            'access_keys': sorted(k['Status'] for k in pages('list_access_keys', 'AccessKeyMetadata', UserName=name)),
+            'policies': sorted(p['PolicyArn'] for p in pages('list_attached_user_policies', 'AttachedPolicies', UserName=name)),
+        }
+    return state
+
+
+def state_differences(state, expected=None):
+    expected = EXPECTED_STATE if expected is None else expected
+    problems = []
+    for kind in ('groups', 'users'):
+        for name in sorted(set(state[kind]) | set(expected[kind])):
+            if state[kind].get(name) != expected[kind].get(name):
+                problems.append('%s %s: %s, expected %s' % (kind[:-1], name, state[kind].get(name), expected[kind].get(name)))
+    return problems
+
+
+def changed_count(stdout):
+    """The ``changed=N`` of the localhost line of PLAY RECAP."""
+    match = re.search(r'^localhost\s*:.*\bchanged=(\d+)', stdout, re.M)
+    return int(match.group(1)) if match else None
+
+
+class Runner:
+    """Runs the playbooks through the proxy and keeps what was measured."""
+
+    def __init__(self, moto, proxy, home, password):
+        self.moto = moto
+        self.proxy = proxy
+        self.home = home
+        self.env = dict(proxy.env, BENCH_ADMIN_PASSWORD=password)
+
+    def run(self, name):
+        """One ansible-playbook run; (Counter of forwarded calls by action, seconds, changed tasks, calls)."""
+        self.proxy.clear()
+        started = time.perf_counter()
+        proc = run_playbook(PLAYBOOKS.get(name, BASELINE), self.home, extra_env=self.env, check=False)
+        seconds = time.perf_counter() - started
+        if proc.returncode != 0:
+            # The playbooks mark every task that registers a secret no_log, so their output holds none.
+            raise SystemExit('%s playbook failed (rc=%d)\n%s\n%s' % (name, proc.returncode, proc.stdout[-6000:], proc.stderr[-3000:]))
+        calls = self.proxy.calls
+        return self.proxy.counts(), seconds, changed_count(proc.stdout), calls
+
+
+def login_profile_resets(calls):
+    """PasswordResetRequired of each CreateLoginProfile / UpdateLoginProfile request (moto ignores the flag)."""
+    return [call.params.get('PasswordResetRequired') for call in calls
+            if call.action in ('CreateLoginProfile', 'UpdateLoginProfile') and call.forwarded]
+
+
+def measure(names, runs):
+    results = {name: {} for name in names}
+    password = make_password()
+    with tempfile.TemporaryDirectory(prefix='awsbootstrap-bench-') as home:
+        # This process talks to moto too (end-state checks): keep its boto3 out of the real ~/.aws.
+        os.environ['AWS_CONFIG_FILE'] = os.path.join(home, 'no-aws-config')
+        os.environ['AWS_SHARED_CREDENTIALS_FILE'] = os.path.join(home, 'no-aws-credentials')
+        with MotoSandbox() as moto, AwsProxy(moto) as proxy:
+            runner = Runner(moto, proxy, home, password)
+            iam = iam_client(moto.endpoint)
+            states = {}
+            for name in names:
+                moto.reset()
+                first, first_seconds, first_changed, first_calls = runner.run(name)
+                rerun, rerun_seconds, rerun_changed, rerun_calls = runner.run(name)
+                states[name] = end_state(iam)
+                results[name].update(first=first, rerun=rerun, first_seconds=first_seconds, first_changed=first_changed,
+                                     rerun_changed=rerun_changed, api_seconds=sum(c.duration for c in rerun_calls),
+                                     reset_required=login_profile_resets(first_calls),
+                                     problems=state_differences(states[name]), times=[rerun_seconds], rerun_counts=[rerun])
+                print('%-10s first run %3d calls, re-run %3d calls' % (name, sum(first.values()), sum(rerun.values())),
+                      file=sys.stderr, flush=True)
+            if len(names) == 2:
+                same = states[names[0]] == states[names[1]]
+                results['same_end_state'] = same
+            # Timed re-runs, interleaved, on the (same) converged account; and the no-AWS baseline.
+            results['baseline'] = []
+            for index in range(runs):
+                for name in (names if index % 2 == 0 else names[::-1]):
+                    counts, seconds, _changed, _calls = runner.run(name)
+                    results[name]['times'].append(seconds)
+                    results[name]['rerun_counts'].append(counts)
+                results['baseline'].append(runner.run('baseline')[1])
+                print('timed re-run %d/%d done' % (index + 1, runs), file=sys.stderr, flush=True)
+            results['baseline_median'] = statistics.median(results['baseline'])
+            for name in names:
+                # The timed re-runs start after the counted one, so the median is of the N timed ones.
+                results[name]['median'] = statistics.median(results[name]['times'][1:] or results[name]['times'])
+                results[name]['stable'] = all(c == results[name]['rerun'] for c in results[name]['rerun_counts'])
+                results[name]['final_problems'] = state_differences(end_state(iam))
+    return results
+
+
+def versions():
+    found = {}
+    try:
+        import ansible.release  # pylint: disable=import-outside-toplevel
+        found['ansible-core'] = ansible.release.__version__
+    except ImportError:
+        pass
+    try:
+        import ansible_collections.amazon.aws as amazon_aws  # pylint: disable=import-outside-toplevel
+        with open(os.path.join(list(amazon_aws.__path__)[0], 'MANIFEST.json'), encoding='utf-8') as handle:
+            found['amazon.aws'] = json.load(handle)['collection_info']['version']
+    except (ImportError, OSError, ValueError, KeyError):
+        pass
+    for module in ('botocore', 'moto'):
+        try:
+            found[module] = __import__(module).__version__
+        except (ImportError, AttributeError):
+            pass
+    return found
+
+
+def ratio(ours, theirs):
+    return ours / theirs if theirs else float('nan')
+
+
+def verdict(value, budget):
+    return 'met' if value <= budget else '**not met**'
+
+
+def render(results, names, runs, seconds, command='benchmarks/compare.py'):
+    ours, theirs = results.get(OURS), results.get(THEIRS)
+    lines = ['# Benchmark: the guide\'s bootstrap, awsbootstrap.iam vs amazon.aws', '',
+             'Produced by `.venv/bin/python %s` on %s (%.0f s); %s.' % (
+                 command, datetime.datetime.now().strftime('%Y-%m-%d %H:%M'), seconds,
+                 ', '.join('%s %s' % item for item in versions().items())),
+             'API calls are those the recording proxy forwarded to one moto server; wall time is the whole',
+             '`ansible-playbook` process, median of %d re-runs interleaved between the two playbooks.' % runs, '']
+    if ours and theirs:
+        first_o, first_t = sum(ours['first'].values()), sum(theirs['first'].values())
+        re_o, re_t = sum(ours['rerun'].values()), sum(theirs['rerun'].values())
+        r_first, r_re, r_time = ratio(first_o, first_t), ratio(re_o, re_t), ratio(ours['median'], theirs['median'])
+        base = results['baseline_median']
+        lines += ['| measure | ours | amazon.aws | ours / theirs | budget |',
+                  '|---|---:|---:|---:|---|',
+                  '| API calls, first run | %d | %d | %.2f | <= %.1f: %s |' % (first_o, first_t, r_first, CALL_BUDGET, verdict(r_first, CALL_BUDGET)),
+                  '| API calls, re-run | %d | %d | %.2f | <= %.1f: %s |' % (re_o, re_t, r_re, CALL_BUDGET, verdict(r_re, CALL_BUDGET)),
+                  '| wall time, re-run (median s) | %.2f | %.2f | %.2f | <= %.1f: %s |' % (
+                      ours['median'], theirs['median'], r_time, TIME_BUDGET, verdict(r_time, TIME_BUDGET)),
+                  '| wall time, re-run above the baseline (median s) | %.2f | %.2f | %.2f | |' % (
+                      ours['median'] - base, theirs['median'] - base, ratio(ours['median'] - base, theirs['median'] - base)),
+                  '| time spent in API calls, re-run (s) | %.3f | %.3f | %.2f | |' % (
+                      ours['api_seconds'], theirs['api_seconds'], ratio(ours['api_seconds'], theirs['api_seconds'])),
+                  '| wall time, first run (s) | %.2f | %.2f | %.2f | |' % (
+                      ours['first_seconds'], theirs['first_seconds'], ratio(ours['first_seconds'], theirs['first_seconds'])),
+                  '| tasks changed on re-run | %s | %s | | 0 |' % (ours['rerun_changed'], theirs['rerun_changed']),
+                  '']
+    else:
+        lines += ['| measure | %s |' % ' | '.join(names), '|---|' + '---:|' * len(names),
+                  '| API calls, first run | %s |' % ' | '.join(str(sum(results[n]['first'].values())) for n in names),
+                  '| API calls, re-run | %s |' % ' | '.join(str(sum(results[n]['rerun'].values())) for n in names),
+                  '| wall time, re-run (median s) | %s |' % ' | '.join('%.2f' % results[n]['median'] for n in names),
+                  '| wall time, first run (s) | %s |' % ' | '.join('%.2f' % results[n]['first_seconds'] for n in names),
+                  '| tasks changed on re-run | %s |' % ' | '.join(str(results[n]['rerun_changed']) for n in names),
+                  '']
+    lines += ['Baseline: `ansible-playbook` with one task and no AWS call (benchmarks/baseline.yml) takes %.2f s (median),' % results['baseline_median'],
+              'the floor under every wall time above.', '']
+    lines += ['API calls by action:', '',
+              '| action | %s |' % ' | '.join('%s first | %s re-run' % (n, n) for n in names),
+              '|---|' + '---:|' * (2 * len(names))]
+    actions = sorted(set().union(*(set(results[n]['first']) | set(results[n]['rerun']) for n in names)))
+    for action in actions:
+        cells = []
+        for name in names:
+            cells += [str(results[name]['first'].get(action, '')), str(results[name]['rerun'].get(action, ''))]
+        lines.append('| %s | %s |' % (action, ' | '.join(cells)))
+    lines.append('| **total** | %s |' % ' | '.join(
+        '%d | %d' % (sum(results[n]['first'].values()), sum(results[n]['rerun'].values())) for n in names))
+    lines += ['', 'End state (read back with boto3: groups, attached policies, members, users, login profile, access keys):', '']
+    for name in names:
+        result = results[name]
+        problems = result['problems'] + ['after the timed re-runs: ' + p for p in result['final_problems']]
+        resets = ', '.join(str(value) for value in result['reset_required']) or 'no login profile request'
+        lines.append('- %s: %s; CreateLoginProfile sent PasswordResetRequired=%s; re-run call counts %s across the %d timed re-runs.' % (
+            name, 'the guide\'s state' if not problems else 'DIFFERS: ' + '; '.join(problems), resets,
+            'identical' if result['stable'] else 'NOT identical', runs))
+    if 'same_end_state' in results:
+        lines.append('- both playbooks leave the same end state: %s.' % ('yes' if results['same_end_state'] else '**no**'))
+    return '\n'.join(lines) + '\n'
+
+
+def update_readme(table):
+    """Put the table (without its title) between the README's result markers, when they are there."""
+    try:
+        with open(README, encoding='utf-8') as handle:
+            text = handle.read()
+    except OSError:
+        return
+    if README_START not in text or README_END not in text:
+        return
+    body = table.split('\n', 2)[2].strip()
+    head, rest = text.split(README_START, 1)
+    tail = rest.split(README_END, 1)[1]
+    with open(README, 'w', encoding='utf-8') as handle:
+        handle.write('%s%s\n%s\n%s%s' % (head, README_START, body, README_END, tail))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', 1)[0])
+    parser.add_argument('--runs', type=int, default=5, help='timed re-runs of each playbook (default 5)')
+    parser.add_argument('--only', choices=(OURS, THEIRS), help='run one playbook only')
+    parser.add_argument('--no-write', action='store_true', help='print the table without writing benchmarks/RESULTS.md')
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error('--runs must be at least 1')
+    names = [THEIRS, OURS] if args.only is None else [args.only]
+    missing = [m for m in OUR_MODULES if not os.path.exists(os.path.join(ROOT, 'plugins', 'modules', m + '.py'))]
+    if OURS in names and missing:
+        if args.only == OURS:
+            raise SystemExit('our modules are not there yet: %s' % ', '.join(missing))
+        print('note: our modules are not there yet (%s): measuring amazon.aws only' % ', '.join(missing), file=sys.stderr)
+        names = [THEIRS]
+    started = time.perf_counter()
+    results = measure(names, args.runs)
+    command = ' '.join(['benchmarks/compare.py'] + list(sys.argv[1:] if argv is None else argv))
+    table = render(results, names, args.runs, time.perf_counter() - started, command)
+    print(table)
+    if not args.no_write:
+        with open(RESULTS, 'w', encoding='utf-8') as handle:
+            handle.write(table)
+        update_readme(table)
+    failed = any(results[n]['problems'] or results[n]['final_problems'] for n in names) or results.get('same_end_state') is False
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,47 @@
+# -*- coding: utf-8 -*-
+# Copyright: awsbootstrap.iam contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Filters over registered iam_bootstrap_user loop results: the keys to hand over, and a summary without secrets."""
+
+from __future__ import annotations
+
+
+def _user_name(result):
+    user = result.get('user') or {}
+    item = result.get('item') or {}
+    return user.get('user_name') or (item.get('name') if isinstance(item, dict) else None)
+
+
+def new_access_keys(loop_result):
+    """{user name: {access_key_id, secret_access_key}} for every key created in this run."""
+    keys = {}
+    for result in (loop_result or {}).get('results', []):
+        if result.get('secret_access_key'):
+            keys[_user_name(result)] = {'access_key_id': result['access_key_id'], 'secret_access_key': result['secret_access_key']}
+    return keys
+
+
+def user_changes(loop_result, credentials_dir=''):
+    """One line per user saying what this run did, naming no secret."""
+    lines = []
+    for result in (loop_result or {}).get('results', []):
+        name = _user_name(result)
+        parts = ['changed' if result.get('changed') else 'unchanged']
+        if result.get('access_key_created'):
+            parts.append('new access key %s' % result.get('access_key_id'))
+        if result.get('password'):
+            parts.append('new console password')
+        if credentials_dir and (result.get('password') or result.get('access_key_created')):
+            parts.append('saved in %s/%s_credentials.csv' % (credentials_dir.rstrip('/'), name))
+        if result.get('deleted_access_keys'):
+            parts.append('deleted access keys %s' % ', '.join(result['deleted_access_keys']))
+        lines.append('%s: %s' % (name, ', '.join(parts)))
+    return lines
+
+
+class FilterModule:
+    """Hand-over filters."""
+
+    def filters(self):
+        return {'new_access_keys': new_access_keys, 'user_changes': user_changes}

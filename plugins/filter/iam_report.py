@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright: awsbootstrap.iam contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Filters that lay out an iam_bootstrap_info report as text tables, in the shape of the IAM console's lists."""
+
+from __future__ import annotations
+
+
+def text_table(headers, rows):
+    """Lines of a left-aligned table with a rule under the header."""
+    rows = [['' if cell is None else str(cell) for cell in row] for row in rows]
+    widths = [max([len(header)] + [len(row[index]) for row in rows]) for index, header in enumerate(headers)]
+
+    def line(cells):
+        return '  '.join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
+
+    return [line(headers), line(['-' * width for width in widths])] + [line(row) for row in rows]
+
+
+def _active_keys(user):
+    return [key for key in user.get('access_keys') or [] if key.get('status') == 'Active']
+
+
+def _key_age(user):
+    ages = [key.get('age_days') for key in _active_keys(user) if key.get('age_days') is not None]
+    return '%d days' % max(ages) if ages else 'None'
+
+
+def console_users_table(users):
+    """The console's Users list: user name, groups, password, access key age, MFA."""
+    rows = []
+    for user in users or []:
+        rows.append([
+            user.get('user_name'),
+            ', '.join(user.get('groups') or []) or 'None',
+            'Yes' if user.get('console_access') else 'No',
+            '%s (%s)' % (len(_active_keys(user)), _key_age(user)) if _active_keys(user) else 'None',
+            'Yes' if user.get('mfa_devices') else 'No',
+        ])
+    return text_table(['User name', 'Groups', 'Password', 'Active access keys (oldest)', 'MFA'], rows)
+
+
+def console_groups_table(groups):
+    """The console's Groups list: group name, users, permissions."""
+    rows = []
+    for group in groups or []:
+        policies = [arn.rsplit('/', 1)[-1] for arn in group.get('managed_policies') or []] + list(group.get('inline_policies') or [])
+        rows.append([group.get('group_name'), len(group.get('members') or []), ', '.join(policies) or 'None'])
+    return text_table(['Group name', 'Users', 'Permissions'], rows)
+
+
+class FilterModule:
+    """Report layout filters."""
+
+    def filters(self):
+        return {
+            'console_users_table': console_users_table,
+            'console_groups_table': console_groups_table,
+        }

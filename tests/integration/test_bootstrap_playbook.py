@@ -1,0 +1,74 @@
+# -*- coding: utf-8 -*-
+# Copyright: awsbootstrap.iam contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""playbooks/bootstrap.yml against moto: the guide's before/after as the real AWS CLI sees it, and a quiet re-run."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+
+import boto3
+
+from tests.utils.ansible_runner import BIN, ROOT, run_playbook
+
+BOOTSTRAP = os.path.join(ROOT, 'playbooks', 'bootstrap.yml')
+SANDBOX_VARS = '@' + os.path.join(ROOT, 'playbooks', 'vars', 'sandbox.yml')
+CONTROLLER_ONLY = ('AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_DEFAULT_REGION', 'AWS_REGION')
+
+
+def workstation_cli(proxy, home, *args):
+    """The real aws CLI as the workstation's user: only the files, and the endpoint of the sandbox."""
+    env = {k: v for k, v in proxy.environ(HOME=str(home)).items() if k not in CONTROLLER_ONLY}
+    return subprocess.run([os.path.join(BIN, 'aws')] + list(args), env=env, capture_output=True, text=True, check=False)
+
+
+def bootstrap(proxy, home, *args):
+    env = {k: v for k, v in proxy.env.items()}
+    return run_playbook(BOOTSTRAP, home, env, args=('-e', SANDBOX_VARS) + args)
+
+
+def recap_changed(stdout):
+    return {host: int(changed) for host, changed in re.findall(r'^(\S+)\s+: ok=\d+\s+changed=(\d+)', stdout, re.M)}
+
+
+def test_guide_before_and_after(aws_proxy, home):
+    before = workstation_cli(aws_proxy, home, 's3', 'ls', '--region', 'ap-northeast-2')
+    assert before.returncode != 0 and 'Unable to locate credentials' in before.stderr
+
+    proc = bootstrap(aws_proxy, home)
+    assert 'https://123456789012.signin.aws.amazon.com/console' in proc.stdout
+
+    listed = workstation_cli(aws_proxy, home, 'configure', 'list')
+    assert re.search(r'access_key\s+\*{16}\w{4}\s+shared-credentials-file', listed.stdout), listed.stdout
+    assert re.search(r'region\s+ap-northeast-2\s+config-file\s+~/.aws/config', listed.stdout), listed.stdout
+    identity = workstation_cli(aws_proxy, home, 'sts', 'get-caller-identity', '--query', 'Arn', '--output', 'text')
+    assert identity.stdout.strip() == 'arn:aws:iam::123456789012:user/PowerUser'
+
+    # "All services, but no user management": checked with moto's IAM authorization switched on.
+    aws_proxy.sandbox.enforce_auth(True)
+    try:
+        assert workstation_cli(aws_proxy, home, 's3', 'mb', 's3://poweruser-guide-bucket').returncode == 0
+        listing = workstation_cli(aws_proxy, home, 's3', 'ls')
+        assert 'poweruser-guide-bucket' in listing.stdout
+        denied = workstation_cli(aws_proxy, home, 'iam', 'create-user', '--user-name', 'Intruder')
+        assert denied.returncode != 0 and 'AccessDenied' in denied.stderr
+    finally:
+        aws_proxy.sandbox.enforce_auth(False)
+    iam = boto3.client('iam', **{'endpoint_url': aws_proxy.sandbox.endpoint, 'region_name': 'us-east-1',
+                                 'aws_access_key_id': 'x', 'aws_secret_access_key': 'y'})
+    assert 'Intruder' not in [u['UserName'] for u in iam.list_users()['Users']]
+
+
+def test_second_run_changes_nothing_and_makes_no_write_call(aws_proxy, home):
+    bootstrap(aws_proxy, home)
+    key_before = (home / '.aws' / 'credentials').read_bytes()
+    aws_proxy.clear()
+    proc = bootstrap(aws_proxy, home)
+    assert recap_changed(proc.stdout) == {'localhost': 0}, proc.stdout
+    assert aws_proxy.write_calls() == []
+    assert (home / '.aws' / 'credentials').read_bytes() == key_before
+    identity = workstation_cli(aws_proxy, home, 'sts', 'get-caller-identity', '--query', 'Arn', '--output', 'text')
+    assert identity.stdout.strip().endswith(':user/PowerUser')
