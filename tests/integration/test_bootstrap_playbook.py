@@ -26,7 +26,7 @@ def workstation_cli(proxy, home, *args):
 
 
 def bootstrap(proxy, home, *args):
-    env = {k: v for k, v in proxy.env.items()}
+    env = dict(proxy.env)
     return run_playbook(BOOTSTRAP, home, env, args=('-e', SANDBOX_VARS) + args)
 
 

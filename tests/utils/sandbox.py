@@ -51,9 +51,10 @@ def _moto_server_command(port):
 class MotoSandbox:
     """Start a moto server on a free 127.0.0.1 port; ``env`` is the environment that reaches it."""
 
-    def __init__(self, enforce_auth=False, log_path=None):
+    def __init__(self, enforce_auth=False, log_path=None, port=None):
         self.enforce_auth_at_start = enforce_auth
         self.log_path = log_path
+        self.requested_port = port
         self.port = None
         self.process = None
         self._log = None
@@ -85,7 +86,7 @@ class MotoSandbox:
         return env
 
     def start(self, timeout=60):
-        self.port = free_port()
+        self.port = self.requested_port or free_port()
         env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES='true', MOTO_ALLOW_NONEXISTENT_REGION='true')
         if self.enforce_auth_at_start:
             env['INITIAL_NO_AUTH_ACTION_COUNT'] = '0'
@@ -153,13 +154,13 @@ def _run(argv):
 
 
 def _serve(argv):
-    """``sandbox.py serve STATE_FILE``: run a sandbox until SIGTERM; STATE_FILE gets its env and pid as JSON."""
-    if len(argv) != 1:
-        print('usage: sandbox.py serve STATE_FILE', file=sys.stderr)
+    """``sandbox.py serve STATE_FILE [PORT]``: run a sandbox until SIGTERM; STATE_FILE gets its env and pid as JSON."""
+    if len(argv) not in (1, 2):
+        print(USAGE, file=sys.stderr)
         return 2
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    with MotoSandbox() as sandbox:
+    with MotoSandbox(port=int(argv[1]) if len(argv) == 2 else None) as sandbox:
         temp = argv[0] + '.tmp'
         with open(temp, 'w', encoding='utf-8') as handle:
             json.dump({'pid': os.getpid(), 'endpoint': sandbox.endpoint, 'env': sandbox.env}, handle)
@@ -169,7 +170,7 @@ def _serve(argv):
     return 0
 
 
-USAGE = 'usage: sandbox.py run [--enforce-auth] -- COMMAND [ARG...] | sandbox.py serve STATE_FILE'
+USAGE = 'usage: sandbox.py run [--enforce-auth] -- COMMAND [ARG...] | sandbox.py serve STATE_FILE [PORT]'
 
 if __name__ == '__main__':
     if len(sys.argv) > 1 and sys.argv[1] == 'run':

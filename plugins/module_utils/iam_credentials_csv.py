@@ -1,0 +1,84 @@
+# -*- coding: utf-8 -*-
+# Copyright: awsbootstrap.iam contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The opt-in credentials CSV on the controller, in the IAM console's format, written 0600 and atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import stat
+import tempfile
+
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
+
+HEADER = ['User name', 'Password', 'Access key ID', 'Secret access key', 'Console login link']
+
+
+def _read_rows(path):
+    with open(path, encoding='utf-8-sig', newline='') as handle:
+        rows = list(csv.reader(handle))
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        return []
+    if [cell.strip() for cell in rows[0]] != HEADER:
+        raise ValueError('not an IAM console credentials CSV')
+    return [dict(zip(HEADER, row + [''] * (len(HEADER) - len(row)))) for row in rows[1:]]
+
+
+def check_csv_target(option, path, user_name):
+    """Refuse, before any API call, a path that could not be written or belongs to someone else."""
+    folder = os.path.dirname(os.path.abspath(path)) or '.'
+    if not os.path.isdir(folder):
+        raise OptionError(option, 'the folder %s does not exist' % folder)
+    if not os.path.lexists(path):
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise OptionError(option, 'the folder %s is not writable' % folder)
+        return
+    info = os.lstat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise OptionError(option, '%s exists and is not a regular file (a symbolic link or other); not overwritten' % path)
+    if info.st_uid != os.geteuid():
+        raise OptionError(option, '%s belongs to another OS user (uid %d); not overwritten' % (path, info.st_uid))
+    try:
+        rows = _read_rows(path)
+    except (OSError, ValueError, csv.Error) as exc:
+        raise OptionError(option, '%s exists and is not an IAM console credentials CSV (%s); not overwritten' % (path, exc)) from exc
+    others = sorted({row['User name'] for row in rows if row['User name'] != user_name})
+    if others:
+        raise OptionError(option, '%s holds the credentials of IAM user %s, not %s; not overwritten' % (path, ', '.join(others), user_name))
+
+
+def write_credentials_csv(path, user_name, sign_in_url, password=None, access_key_id=None, secret_access_key=None):
+    """Write (or update) the user's row; values not created in this run are kept from an existing row."""
+    row = {name: '' for name in HEADER}
+    if os.path.exists(path):
+        for existing in _read_rows(path):
+            if existing['User name'] == user_name:
+                row.update(existing)
+    row['User name'] = user_name
+    row['Console login link'] = sign_in_url
+    if password is not None:
+        row['Password'] = password
+    if access_key_id is not None:
+        row['Access key ID'] = access_key_id
+        row['Secret access key'] = secret_access_key or ''
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator='\n')
+    writer.writerow(HEADER)
+    writer.writerow([row[name] for name in HEADER])
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=folder)
+    try:
+        os.fchmod(handle, 0o600)
+        with os.fdopen(handle, 'w', encoding='utf-8') as stream:
+            stream.write(buffer.getvalue())
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.rename(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
