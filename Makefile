@@ -49,7 +49,7 @@ integration: venv
 # Scenarios under extensions/molecule (default driver, no containers); workstation needs root.
 # Each gets a fresh ephemeral folder: with an unmanaged driver Molecule would otherwise remember
 # "already prepared" from an earlier run and skip the step that starts the scenario's moto server.
-MOLECULE_SCENARIOS := account_admin workstation
+MOLECULE_SCENARIOS := account_admin workstation fleet
 molecule: venv
 	@set -e; for scenario in $(MOLECULE_SCENARIOS); do \
 	  rm -rf .build/molecule/$$scenario; mkdir -p .build/molecule/$$scenario; \

@@ -88,17 +88,8 @@ options:
         of their own and are refused here.
     type: dict
     default: {}
-  credentials_file:
-    description:
-      - Path of the shared credentials file.
-      - Defaults to E(AWS_SHARED_CREDENTIALS_FILE) when set, else C(~/.aws/credentials) of the user
-        the module runs as (so with C(become_user) it is that user's file).
-    type: path
-  config_file:
-    description:
-      - Path of the config file.
-      - Defaults to E(AWS_CONFIG_FILE) when set, else C(~/.aws/config) of the user the module runs as.
-    type: path
+extends_documentation_fragment:
+  - awsbootstrap.iam.aws_cli_files
 attributes:
   check_mode:
     support: full
@@ -111,8 +102,6 @@ attributes:
     platforms: posix
     description: Runs on the workstation with the Python standard library only.
 notes:
-  - C(~) is the home of the user the module runs as. Without C(become) that is the connecting
-    user's C($HOME), so C(HOME=/tmp/x) keeps a run away from the real C(~/.aws).
   - Temp files that an interrupted earlier run left beside the files are removed on the next write.
 seealso:
   - module: awsbootstrap.iam.aws_cli_profile_info

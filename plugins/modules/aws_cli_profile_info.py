@@ -23,17 +23,8 @@ options:
     description:
       - Only report this profile (the list is empty when it does not exist).
     type: str
-  credentials_file:
-    description:
-      - Path of the shared credentials file.
-      - Defaults to E(AWS_SHARED_CREDENTIALS_FILE) when set, else C(~/.aws/credentials) of the user
-        the module runs as.
-    type: path
-  config_file:
-    description:
-      - Path of the config file.
-      - Defaults to E(AWS_CONFIG_FILE) when set, else C(~/.aws/config) of the user the module runs as.
-    type: path
+extends_documentation_fragment:
+  - awsbootstrap.iam.aws_cli_files
 attributes:
   check_mode:
     support: full

@@ -41,6 +41,11 @@ class Fleet:
             delete_user(host['workstation_user'])
         shutil.rmtree(self.homes, ignore_errors=True)
 
+    def forget_credentials(self):
+        """Every workstation back to no ~/.aws (the tests share the OS users, not the state)."""
+        for host in self.hosts.values():
+            shutil.rmtree(os.path.join(host['home'], '.aws'), ignore_errors=True)
+
     def inventory(self, path, overrides=None):
         """Write an inventory of the fleet to ``path``; ``overrides`` = {host: {var: value}}."""
         hosts = {}

@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# Copyright: awsbootstrap.iam contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The fleet flow: one IAM user and key per developer, healing, forced rotation, an interrupted run, offboarding.
+
+Each workstation is its own throw-away OS user on this machine, reached through become; IAM is one
+moto server behind the recording proxy. Every check of a workstation is the real AWS CLI run as
+that developer's OS user.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import time
+
+import boto3
+import pytest
+
+from tests.utils.ansible_runner import BIN, ROOT, base_env, run_playbook
+from tests.utils.fleet import Fleet
+
+BOOTSTRAP = os.path.join(ROOT, 'playbooks', 'bootstrap.yml')
+ROTATE = os.path.join(ROOT, 'playbooks', 'rotate_keys.yml')
+SANDBOX_VARS = '@' + os.path.join(ROOT, 'playbooks', 'vars', 'sandbox.yml')
+SIZE = 5
+
+pytestmark = pytest.mark.root
+
+
+@pytest.fixture(scope='module')
+def fleet():
+    if os.geteuid() != 0:
+        if os.environ.get('CI'):
+            pytest.fail('CI must run the fleet tests as root')
+        pytest.skip('the fleet tests create throw-away OS users: run as root')
+    with Fleet(SIZE) as built:
+        yield built
+
+
+def iam_client(proxy):
+    return boto3.client('iam', endpoint_url=proxy.sandbox.endpoint, region_name='us-east-1',
+                        aws_access_key_id='x', aws_secret_access_key='y')
+
+
+def keys_of(proxy, user):
+    return iam_client(proxy).list_access_keys(UserName=user)['AccessKeyMetadata']
+
+
+def run(proxy, fleet, home, tmp_path, playbook=BOOTSTRAP, overrides=None, args=()):
+    inventory = fleet.inventory(str(tmp_path / 'inventory.yml'), overrides)
+    env = dict(proxy.env, PATH=fleet.path_env())
+    return run_playbook(playbook, home, env, args=('-i', inventory, '-e', SANDBOX_VARS) + tuple(args), check=False)
+
+
+def recap(stdout):
+    return {host: (int(changed), int(failed)) for host, changed, failed in
+            re.findall(r'^(\S+)\s+: ok=\d+\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)', stdout, re.M)}
+
+
+def assert_every_developer_works(proxy, fleet, hosts=None):
+    for host in hosts or fleet.hosts:
+        developer = fleet.hosts[host]['workstation_iam_user']
+        proc = fleet.cli(host, ['sts', 'get-caller-identity', '--query', 'Arn', '--output', 'text'], proxy.environ())
+        assert proc.stdout.strip() == 'arn:aws:iam::123456789012:user/%s' % developer, (host, proc.stderr)
+        assert [k['Status'] for k in keys_of(proxy, developer)] == ['Active'], host
+
+
+def deployed_key(fleet, host):
+    return re.search(r'aws_access_key_id = (\S+)', fleet.credentials(host)).group(1)
+
+
+@pytest.fixture
+def bootstrapped(aws_proxy, fleet, home, tmp_path):
+    fleet.forget_credentials()
+    proc = run(aws_proxy, fleet, home, tmp_path)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert 'developers ok=0 created=%d rotated=0 removed=0 failed hosts=0' % SIZE in proc.stdout
+    return proc
+
+
+def test_every_developer_gets_their_own_working_key(bootstrapped, aws_proxy, fleet):
+    assert_every_developer_works(aws_proxy, fleet)
+    iam = iam_client(aws_proxy)
+    for host in fleet.hosts.values():
+        groups = iam.list_groups_for_user(UserName=host['workstation_iam_user'])['Groups']
+        assert [g['GroupName'] for g in groups] == ['PowerUsers']
+        assert oct(os.stat(os.path.join(host['home'], '.aws', 'credentials')).st_mode & 0o777) == '0o600'
+
+
+def test_rerun_makes_no_write_call_and_few_reads(bootstrapped, aws_proxy, fleet, home, tmp_path):
+    files = {host: fleet.credentials(host) for host in fleet.hosts}
+    aws_proxy.clear()
+    proc = run(aws_proxy, fleet, home, tmp_path)
+    assert proc.returncode == 0
+    assert all(changed == 0 for changed, _failed in recap(proc.stdout).values()), proc.stdout[-3000:]
+    assert aws_proxy.write_calls() == []
+    per_developer = [c for c in aws_proxy.calls if c.params.get('UserName', '').startswith('dev')]
+    assert len(per_developer) <= 4 * SIZE, sorted((c.action, c.params.get('UserName')) for c in per_developer)
+    assert {host: fleet.credentials(host) for host in fleet.hosts} == files
+
+
+def test_deleted_and_deactivated_keys_heal(bootstrapped, aws_proxy, fleet, home, tmp_path):
+    iam = iam_client(aws_proxy)
+    deleted_key = deployed_key(fleet, 'ws1')
+    iam.delete_access_key(UserName='dev1', AccessKeyId=deleted_key)
+    inactive_key = deployed_key(fleet, 'ws2')
+    iam.update_access_key(UserName='dev2', AccessKeyId=inactive_key, Status='Inactive')
+    os.unlink(os.path.join(fleet.hosts['ws3']['home'], '.aws', 'credentials'))
+    lost_key = [k['AccessKeyId'] for k in keys_of(aws_proxy, 'dev3')]
+
+    proc = run(aws_proxy, fleet, home, tmp_path)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert 'developers ok=2 created=1 rotated=2' in proc.stdout
+    assert_every_developer_works(aws_proxy, fleet)
+    assert deployed_key(fleet, 'ws1') != deleted_key
+    assert inactive_key not in [k['AccessKeyId'] for k in keys_of(aws_proxy, 'dev2')]
+    assert [k['AccessKeyId'] for k in keys_of(aws_proxy, 'dev3')] != lost_key
+
+
+def test_forced_rotation_keeps_every_workstation_working(bootstrapped, aws_proxy, fleet, home, tmp_path):
+    old = {host: deployed_key(fleet, host) for host in fleet.hosts}
+    proc = run(aws_proxy, fleet, home, tmp_path, playbook=ROTATE, args=('-e', 'rotate_keys_force=true', '-vvvv'))
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert 'developers ok=0 created=0 rotated=%d' % SIZE in proc.stdout
+    assert_every_developer_works(aws_proxy, fleet)
+    for host, old_key in old.items():
+        developer = fleet.hosts[host]['workstation_iam_user']
+        assert old_key not in [k['AccessKeyId'] for k in keys_of(aws_proxy, developer)]
+        secret = re.search(r'aws_secret_access_key = (\S+)', fleet.credentials(host)).group(1)
+        assert secret not in proc.stdout and secret not in proc.stderr
+    # Not due yet: a rotation by age changes nothing.
+    aws_proxy.clear()
+    proc = run(aws_proxy, fleet, home, tmp_path, playbook=ROTATE)
+    assert proc.returncode == 0 and aws_proxy.write_calls() == []
+
+
+def test_run_killed_between_key_creation_and_file_write_converges_without_orphan(bootstrapped, aws_proxy, fleet, home, tmp_path):
+    iam = iam_client(aws_proxy)
+    old_key = deployed_key(fleet, 'ws4')
+    iam.delete_access_key(UserName='dev4', AccessKeyId=old_key)
+    aws_proxy.clear()
+    inventory = fleet.inventory(str(tmp_path / 'inventory.yml'))
+    env = base_env(home, dict(aws_proxy.env, PATH=fleet.path_env()))
+    process = subprocess.Popen([os.path.join(BIN, 'ansible-playbook'), '-i', inventory, '-e', SANDBOX_VARS, BOOTSTRAP],
+                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any(c.action == 'CreateAccessKey' and c.status == 200 for c in aws_proxy.calls):
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    created = [k['AccessKeyId'] for k in keys_of(aws_proxy, 'dev4')]
+    assert len(created) == 1 and deployed_key(fleet, 'ws4') == old_key  # killed before the file write
+
+    proc = run(aws_proxy, fleet, home, tmp_path)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert_every_developer_works(aws_proxy, fleet)
+    assert len(keys_of(aws_proxy, 'dev4')) == 1
+
+
+def test_offboarding_removes_the_user_and_the_profile(bootstrapped, aws_proxy, fleet, home, tmp_path):
+    proc = run(aws_proxy, fleet, home, tmp_path, overrides={'ws5': {'workstation_state': 'absent'}})
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert 'removed=1' in proc.stdout
+    assert 'dev5' not in [u['UserName'] for u in iam_client(aws_proxy).list_users()['Users']]
+    assert '[default]' not in fleet.credentials('ws5')
+    assert_every_developer_works(aws_proxy, fleet, hosts=['ws1', 'ws2', 'ws3', 'ws4'])
