@@ -50,6 +50,32 @@ def console_groups_table(groups):
     return text_table(['Group name', 'Users', 'Permissions'], rows)
 
 
+TITLE_WIDTH = 60
+
+
+def _short(text, width):
+    text = text or ''
+    return text if len(text) <= width else text[:width - 3] + '...'
+
+
+def cis_findings_table(findings):
+    """The CIS findings: id, status, control (title, shortened) and evidence; then the explained exceptions."""
+    rows = []
+    notes = []
+    for row in findings or []:
+        status = (row.get('status') or '').upper()
+        if row.get('exception'):
+            status += ' (exception)'
+            notes.append('%s exception: %s' % (row.get('id'), ' '.join(str(row['exception']).split())))
+        rows.append([row.get('id'), status, _short(row.get('title'), TITLE_WIDTH), row.get('evidence')])
+    lines = text_table(['CIS', 'Status', 'Control', 'Evidence'], rows)
+    counts = {}
+    for row in findings or []:
+        counts[row.get('status')] = counts.get(row.get('status'), 0) + 1
+    lines.append('%d pass, %d fail, %d manual' % (counts.get('pass', 0), counts.get('fail', 0), counts.get('manual', 0)))
+    return lines + notes
+
+
 class FilterModule:
     """Report layout filters."""
 
@@ -57,4 +83,5 @@ class FilterModule:
         return {
             'console_users_table': console_users_table,
             'console_groups_table': console_groups_table,
+            'cis_findings_table': cis_findings_table,
         }

@@ -4,15 +4,33 @@
 
 """The read-only report of the account's users and groups (what the IAM console's lists show).
 
-GetAccountAuthorizationDetails gives users (with groups and policies) and groups (with policies)
-in one paginated call; members come from the users' group lists. Per user, only what that call
-lacks is read: login profile, MFA devices, access keys and each key's last use.
+The reads cost a constant number of calls plus one per user:
+
+- GetAccountAuthorizationDetails (Filter User, Group, Role, LocalManagedPolicy; paginated) gives users
+  with their groups, attached and inline policies (with documents) and tags, groups with their
+  policies, roles with theirs, and the account's own managed policies with their versions;
+- the credential report (GenerateCredentialReport until COMPLETE, then GetCredentialReport) gives per
+  user: password enabled and last used, MFA active, keys 1 and 2 active / last rotated / last used,
+  and the root user's row (AWS has one, moto does not);
+- ListVirtualMFADevices (assigned) gives the serial numbers and enable dates of virtual MFA devices;
+- GetCallerIdentity, GetAccountPasswordPolicy, GetAccountSummary and ListServerCertificates;
+- per user, ListAccessKeys (the key ids: the credential report has none).
+
+AWS makes a new credential report at most every four hours; a user created since the report was made
+is not in it, and for such a user (only) GetLoginProfile is read as well.
 """
 
 from __future__ import annotations
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+import csv
+import datetime
+import io
+import time
 
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible.module_utils.common.text.converters import to_text
+
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import age_days
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iso
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
@@ -20,13 +38,59 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read_p
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import utcnow
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_account import policy_to_options
 
+ROOT_ROW = '<root_account>'
+# Values of the credential report that mean "no date".
+NO_DATE = frozenset(('', 'N/A', 'no_information', 'not_supported'))
+# Seconds to wait between GenerateCredentialReport calls while AWS makes the report (about a minute at most).
+REPORT_POLL_DELAYS = (0.2, 0.5, 1, 2, 2, 3, 3, 5, 5, 5, 5, 10, 10, 10)
 
-def read_report(iam, sts, now=None):
+
+def parse_report_date(value):
+    """A credential report date (``2024-01-02T03:04:05+00:00``) as an aware datetime; None for N/A & co."""
+    if value is None or value in NO_DATE:
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace('Z', '+00:00'))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
+
+
+def parse_credential_report(content):
+    """The CSV of GetCredentialReport -> {user name: row} (the root user's row under ``<root_account>``)."""
+    text = to_text(content or b'', errors='surrogate_or_strict')
+    return {row['user']: row for row in csv.DictReader(io.StringIO(text)) if row.get('user')}
+
+
+def read_credential_report(iam, sleep=time.sleep):
+    """GenerateCredentialReport until COMPLETE, then GetCredentialReport -> (rows by user, generated time)."""
+    for delay in REPORT_POLL_DELAYS + (None,):
+        if (read(iam, 'GenerateCredentialReport') or {}).get('State') == 'COMPLETE':
+            break
+        if delay is None:
+            raise IAMFailure('GenerateCredentialReport did not complete after %d tries' % (len(REPORT_POLL_DELAYS) + 1))
+        sleep(delay)
+    response = read(iam, 'GetCredentialReport')
+    return parse_credential_report(response.get('Content')), response.get('GeneratedTime')
+
+
+def _is_true(value):
+    return str(value).lower() == 'true'
+
+
+def read_report(iam, sts, now=None, sleep=time.sleep):
+    """The whole report: users, groups, password policy, account summary and the raw data findings need."""
     now = now or utcnow()
     caller = read(sts, 'GetCallerIdentity')
-    details = read_pages(iam, 'GetAccountAuthorizationDetails', Filter=['User', 'Group']) or {}
-    password_last_used = {user['UserName']: user.get('PasswordLastUsed') for user in read_pages(iam, 'ListUsers', 'Users') or []}
-    users = [_user(iam, user, password_last_used.get(user['UserName']), now)
+    details = read_pages(iam, 'GetAccountAuthorizationDetails', Filter=['User', 'Group', 'Role', 'LocalManagedPolicy']) or {}
+    rows, generated = read_credential_report(iam, sleep)
+    devices = read_pages(iam, 'ListVirtualMFADevices', 'VirtualMFADevices', AssignmentStatus='Assigned') or []
+    virtual = {}
+    for device in devices:
+        owner = (device.get('User') or {}).get('Arn')
+        if owner:
+            virtual.setdefault(owner, []).append({'serial_number': device['SerialNumber'], 'enable_date': iso(device.get('EnableDate'))})
+    users = [_user(iam, user, rows.get(user['UserName']), virtual.get(user['Arn'], []), now)
              for user in sorted(details.get('UserDetailList', []), key=lambda user: user['UserName'])]
     members = {}
     for user in users:
@@ -42,37 +106,93 @@ def read_report(iam, sts, now=None):
     } for group in sorted(details.get('GroupDetailList', []), key=lambda group: group['GroupName'])]
     policy = read(iam, 'GetAccountPasswordPolicy')
     summary = (read(iam, 'GetAccountSummary') or {}).get('SummaryMap') or {}
-    return {
+    certificates = read_pages(iam, 'ListServerCertificates', 'ServerCertificateMetadataList') or []
+    root_arn = 'arn:%s:iam::%s:root' % (caller['Arn'].split(':')[1], caller['Account'])
+    report = {
         'account_id': caller['Account'],
         'users': users,
         'groups': groups,
         'password_policy': policy_to_options(policy['PasswordPolicy']) if policy else None,
         'account_summary': camel_dict_to_snake_dict(summary),
+        'credential_report': {
+            'generated_time': iso(generated),
+            'users_not_in_report': [user['user_name'] for user in users if not user['in_credential_report']],
+        },
     }
+    raw = {
+        'details': details,
+        'root_row': rows.get(ROOT_ROW),
+        'root_virtual_mfa': sorted(device['SerialNumber'] for device in devices if (device.get('User') or {}).get('Arn') == root_arn
+                                   or device['SerialNumber'].endswith(':mfa/root-account-mfa-device')),
+        'server_certificates': certificates,
+        'caller_arn': caller['Arn'],
+    }
+    return report, raw
 
 
-def _user(iam, user, password_last_used, now):
+def report_key_slots(row, keys):
+    """{access key id: the credential report's slot ('1' or '2')}: the report names keys by slot, not id, so each key
+    (oldest first) takes the first free slot whose last_rotated is its create date (to the second)."""
+    slots = {}
+    if not row:
+        return slots
+    free = ['1', '2']
+    for key in sorted(keys, key=lambda key: key.get('CreateDate') or datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)):
+        created = key.get('CreateDate')
+        if not isinstance(created, datetime.datetime):
+            continue
+        for slot in list(free):
+            rotated = parse_report_date(row.get('access_key_%s_last_rotated' % slot))
+            if rotated is not None and abs((rotated - _aware(created)).total_seconds()) < 1.5:
+                slots[key['AccessKeyId']] = slot
+                free.remove(slot)
+                break
+    return slots
+
+
+def _aware(value):
+    return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+
+
+def _user(iam, user, row, virtual_devices, now):
     name = user['UserName']
     keys = []
-    for key in read_pages(iam, 'ListAccessKeys', 'AccessKeyMetadata', UserName=name) or []:
-        last = (read(iam, 'GetAccessKeyLastUsed', AccessKeyId=key['AccessKeyId']) or {}).get('AccessKeyLastUsed') or {}
+    listed = read_pages(iam, 'ListAccessKeys', 'AccessKeyMetadata', UserName=name) or []
+    slots = report_key_slots(row, listed)
+    for key in listed:
+        slot = slots.get(key['AccessKeyId'])
+        last_used = parse_report_date(row.get('access_key_%s_last_used_date' % slot)) if slot else None
+        service = row.get('access_key_%s_last_used_service' % slot) if slot else None
         keys.append({
             'access_key_id': key['AccessKeyId'], 'status': key['Status'], 'create_date': iso(key.get('CreateDate')),
-            'age_days': age_days(key.get('CreateDate'), now), 'last_used_date': iso(last.get('LastUsedDate')),
-            'last_used_service': last.get('ServiceName') if last.get('LastUsedDate') else None,
+            'age_days': age_days(key.get('CreateDate'), now), 'last_used_date': iso(last_used),
+            'last_used_service': service if last_used and service not in NO_DATE else None,
         })
-    mfa = read_pages(iam, 'ListMFADevices', 'MFADevices', UserName=name) or []
+    if row is not None:
+        console = _is_true(row.get('password_enabled'))
+        mfa_active = _is_true(row.get('mfa_active')) or bool(virtual_devices)
+    else:
+        # Created after the credential report was made: read the login profile itself.
+        console = read(iam, 'GetLoginProfile', UserName=name) is not None
+        mfa_active = bool(virtual_devices)
+    mfa = list(virtual_devices)
+    if mfa_active and not mfa:
+        # A hardware, FIDO or other non-virtual device: the credential report says one is active.
+        mfa = [{'serial_number': None, 'enable_date': None}]
     return {
         'user_name': name,
         'arn': user['Arn'],
         'path': user['Path'],
         'create_date': iso(user.get('CreateDate')),
         'groups': sorted(user.get('GroupList', [])),
-        'console_access': read(iam, 'GetLoginProfile', UserName=name) is not None,
-        'password_last_used': iso(password_last_used),
-        'mfa_devices': [{'serial_number': device['SerialNumber'], 'enable_date': iso(device.get('EnableDate'))} for device in mfa],
+        'console_access': console,
+        'password_last_used': iso(parse_report_date((row or {}).get('password_last_used'))),
+        'password_last_changed': iso(parse_report_date((row or {}).get('password_last_changed'))) if console else None,
+        'mfa_active': mfa_active,
+        'mfa_devices': mfa,
         'access_keys': sorted(keys, key=lambda key: key['create_date'] or ''),
         'attached_policies': sorted(policy['PolicyArn'] for policy in user.get('AttachedManagedPolicies', [])),
         'inline_policies': sorted(policy['PolicyName'] for policy in user.get('UserPolicyList', [])),
         'tags': {tag['Key']: tag['Value'] for tag in user.get('Tags', [])},
+        'in_credential_report': row is not None,
     }

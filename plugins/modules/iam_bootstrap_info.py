@@ -8,17 +8,26 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: iam_bootstrap_info
-short_description: Report the account's IAM users, groups, password policy and summary
+short_description: Report the account's IAM users, groups, password policy, summary and CIS IAM findings
 version_added: 1.0.0
 description:
   - A read-only report of what the IAM console's Users and Groups lists show, in one task - for each
     user its groups, console access, password last use, MFA devices and access keys (status, age,
     last use) and policies; for each group its policies and members; the password policy and the
     account summary.
-  - Makes no write call, so it runs the same in check mode.
+  - Also one finding per control of the CIS AWS Foundations Benchmark section 1 (Identity and Access
+    Management, v3.0.0 numbering), computed from the same data the benchmark's audit procedures name.
+  - Makes no write call, so it runs the same in check mode. (GenerateCredentialReport makes AWS build
+    a new credential report when the last one is more than four hours old; it changes no IAM resource.)
 author:
   - awsbootstrap.iam maintainers (@awsbootstrap)
-options: {}
+options:
+  exceptions:
+    description:
+      - Known, explained exceptions, CIS control id (such as V(1.16)) to the reason.
+      - A finding that does not pass keeps its status and carries the reason in RV(findings[].exception).
+    type: dict
+    default: {}
 attributes:
   check_mode:
     support: full
@@ -27,9 +36,16 @@ attributes:
     support: none
     description: Nothing changes, so there is no diff.
 notes:
-  - Users, groups, memberships and policies come from one paginated GetAccountAuthorizationDetails;
-    per user, GetLoginProfile, ListMFADevices, ListAccessKeys and one GetAccessKeyLastUsed per key
-    are added, plus GetCallerIdentity, ListUsers, GetAccountPasswordPolicy and GetAccountSummary.
+  - The API calls are a constant number plus one per user - GetCallerIdentity; one paginated
+    GetAccountAuthorizationDetails (users, groups, roles and the account's own managed policies, with
+    memberships, attached and inline policies and tags); GenerateCredentialReport (repeated until the
+    report is complete) and GetCredentialReport (console password, its last use, MFA active, keys'
+    last use, the root user); ListVirtualMFADevices; GetAccountPasswordPolicy; GetAccountSummary;
+    ListServerCertificates; and per user ListAccessKeys (key ids and status are read fresh).
+  - AWS builds a new credential report at most every four hours, so console access, MFA and last use
+    can be up to four hours old. A user created after the report was built is not in it; for such a
+    user only, GetLoginProfile is read as well (RV(credential_report.users_not_in_report)).
+  - Needs C(iam:GenerateCredentialReport) and C(iam:GetCredentialReport) besides the read permissions.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -45,7 +61,16 @@ EXAMPLES = r"""
 
 - name: Users without MFA
   ansible.builtin.debug:
-    msg: "{{ iam_report.users | selectattr('mfa_devices', 'equalto', []) | map(attribute='user_name') | list }}"
+    msg: "{{ iam_report.users | rejectattr('mfa_active') | map(attribute='user_name') | list }}"
+
+- name: CIS controls that do not pass
+  ansible.builtin.debug:
+    msg: "{{ iam_report.findings | rejectattr('status', 'equalto', 'pass') | map(attribute='id') | list }}"
+
+- name: Report with the guide's AdministratorAccess as an explained exception
+  awsbootstrap.iam.iam_bootstrap_info:
+    exceptions:
+      "1.16": The guide gives Administrators AdministratorAccess.
 """
 
 RETURN = r"""
@@ -86,16 +111,26 @@ users:
       type: bool
       sample: true
     password_last_used:
-      description: When the password was last used to sign in (ISO 8601), V(null) if never.
+      description: When the password was last used to sign in (ISO 8601), V(null) if never or unknown (credential report).
       type: str
       sample: "2024-02-01T10:00:00+00:00"
+    password_last_changed:
+      description: When the console password was last set (ISO 8601), from the credential report; V(null) without a password.
+      type: str
+      sample: "2024-01-02T03:04:05+00:00"
+    mfa_active:
+      description: Whether the user has an active MFA device of any kind (credential report, or a virtual device assigned).
+      type: bool
+      sample: false
     mfa_devices:
-      description: The user's MFA devices.
+      description:
+        - The user's MFA devices - the virtual ones from ListVirtualMFADevices; a device of another kind (hardware,
+          FIDO) that only the credential report shows is listed with V(null) serial number and date.
       type: list
       elements: dict
       contains:
         serial_number:
-          description: Serial number (the ARN of a virtual device).
+          description: Serial number (the ARN of a virtual device), V(null) for a non-virtual device.
           type: str
           sample: arn:aws:iam::123456789012:mfa/Administrator
         enable_date:
@@ -124,11 +159,13 @@ users:
           type: int
           sample: 12
         last_used_date:
-          description: When the key was last used (ISO 8601), V(null) if never.
+          description:
+            - When the key was last used (ISO 8601), V(null) if never - from the credential report, matched to the key
+              by its creation time; V(null) for a key newer than the report.
           type: str
           sample: "2024-01-10T08:00:00+00:00"
         last_used_service:
-          description: The service the key was last used with, V(null) if never.
+          description: The service the key was last used with, V(null) if never or unknown.
           type: str
           sample: s3
     attached_policies:
@@ -145,6 +182,10 @@ users:
       description: Tags of the user.
       type: dict
       sample: {}
+    in_credential_report:
+      description: Whether the credential report has the user (V(false) for a user created after the report was built).
+      type: bool
+      sample: true
 groups:
   description: Every IAM group, by name.
   returned: always
@@ -188,6 +229,58 @@ account_summary:
   returned: always
   type: dict
   sample: {users: 2, groups: 2, account_mfa_enabled: 0, account_access_keys_present: 0}
+credential_report:
+  description: About the credential report the user data comes from.
+  returned: always
+  type: dict
+  contains:
+    generated_time:
+      description: When AWS built the report (ISO 8601).
+      type: str
+      sample: "2024-01-02T03:04:05+00:00"
+    users_not_in_report:
+      description: Users created after the report was built (read with GetLoginProfile instead).
+      type: list
+      elements: str
+      sample: []
+findings:
+  description:
+    - One row per control of the CIS AWS Foundations Benchmark section 1 (v3.0.0 numbering, C(1.1) to C(1.22)), in order.
+    - C(pass) - the API data shows the control is met; C(fail) - it shows it is not; C(manual) - no API can decide it,
+      or what is missing is a person's own act (enrolling an MFA device, registering contacts).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The CIS control id.
+      type: str
+      sample: "1.8"
+    title:
+      description: The control's title.
+      type: str
+      sample: Ensure IAM password policy requires minimum length of 14 or greater
+    status:
+      description: C(pass), C(fail) or C(manual).
+      type: str
+      sample: pass
+    evidence:
+      description: What the API data shows (names and values, never a secret; keys by their last 4 characters).
+      type: str
+      sample: MinimumPasswordLength = 14.
+    remediation:
+      description: What to do, V(null) when the control passes.
+      type: str
+      sample: null
+    resources:
+      description: The users, groups, roles or settings the finding is about.
+      type: list
+      elements: str
+      sample: []
+    exception:
+      description: The reason given in O(exceptions) for a control that does not pass, otherwise V(null).
+      type: str
+      sample: null
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -196,13 +289,26 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFai
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import fail
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_client
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import sts_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import utcnow
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_findings import compute_findings
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_findings import TITLES
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_report import read_report
+
+ARGUMENT_SPEC = dict(
+    exceptions=dict(type='dict', default={}),
+)
 
 
 def main():
-    module = AnsibleAWSModule(argument_spec={}, supports_check_mode=True)
+    module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    exceptions = {str(control): str(reason) for control, reason in (module.params['exceptions'] or {}).items()}
+    unknown = sorted(set(exceptions) - set(TITLES))
+    if unknown:
+        module.fail_json(msg='exceptions: unknown CIS control id(s) %s (known: 1.1 to 1.22)' % ', '.join(unknown))
     try:
-        module.exit_json(changed=False, **read_report(iam_client(module), sts_client(module)))
+        now = utcnow()
+        report, raw = read_report(iam_client(module), sts_client(module), now=now)
+        module.exit_json(changed=False, findings=compute_findings(report, raw, now, exceptions), **report)
     except IAMFailure as failure:
         fail(module, failure)
 

@@ -1,0 +1,230 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: awsbootstrap.iam contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: iam_bootstrap_role
+short_description: Manage an IAM role, its trust policy and managed policies (such as the CIS 1.17 support role)
+version_added: 1.0.0
+description:
+  - Creates, updates or removes one IAM role with its trust policy, description and attached managed policies.
+  - Every option is checked before any API call; the current state is read with two calls, the changes are
+    planned from it and applied unless in check mode; C(--diff) shows the role before and after.
+  - Without O(assume_role_policy_document), a new role trusts the caller's own account (its principals that an
+    IAM policy allows C(sts:AssumeRole)); the trust policy of an existing role is then left as it is.
+author:
+  - awsbootstrap.iam maintainers (@awsbootstrap)
+options:
+  name:
+    description: Name of the role (1 to 64 letters, digits and C(+=,.@_-)).
+    type: str
+    required: true
+  path:
+    description:
+      - Path of a new role, such as C(/) or C(/support/). The path of an existing role cannot change.
+    type: str
+  description:
+    description: Description of the role; when not set, it is left as it is.
+    type: str
+  assume_role_policy_document:
+    description:
+      - The trust policy, a dict or a JSON string. Compared by meaning, not text.
+    type: raw
+  managed_policies:
+    description:
+      - Managed policies to attach, as ARNs or names of AWS managed policies (such as C(AWSSupportAccess)).
+      - A policy to attach is looked up first (one GetPolicy); the module fails naming this option when it does not exist.
+      - When not set, attached policies are left as they are.
+    type: list
+    elements: str
+  purge_policies:
+    description: Detach the managed policies that are attached but not in O(managed_policies).
+    type: bool
+    default: false
+  state:
+    description:
+      - C(present) creates or updates the role; C(absent) detaches its policies, deletes its inline policies, removes it
+        from its instance profiles and deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+attributes:
+  check_mode:
+    support: full
+    description: Reports every change that would be made, with the diff, and makes no write call.
+  diff_mode:
+    support: full
+    description: The role (path, description, trust policy, managed policy ARNs) before and after.
+notes:
+  - API calls on a re-run with nothing to change are GetRole and ListAttachedRolePolicies.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+seealso:
+  - module: awsbootstrap.iam.iam_bootstrap_group
+  - module: amazon.aws.iam_role
+"""
+
+EXAMPLES = r"""
+- name: A support role for the account's own principals (CIS 1.17)
+  awsbootstrap.iam.iam_bootstrap_role:
+    name: AWSSupport
+    description: Manage incidents with AWS Support
+    assume_role_policy_document:
+      Version: "2012-10-17"
+      Statement:
+        - Effect: Allow
+          Principal:
+            AWS: arn:aws:iam::123456789012:root
+          Action: sts:AssumeRole
+    managed_policies:
+      - AWSSupportAccess
+    purge_policies: true
+
+- name: Remove it
+  awsbootstrap.iam.iam_bootstrap_role:
+    name: AWSSupport
+    state: absent
+"""
+
+RETURN = r"""
+role:
+  description: The role after the run (as it would be, in check mode). Not returned when O(state=absent).
+  returned: when O(state=present)
+  type: dict
+  contains:
+    role_name:
+      description: Name of the role.
+      type: str
+      returned: always
+      sample: AWSSupport
+    arn:
+      description: ARN of the role; V(null) in check mode for a role that would be created.
+      type: str
+      returned: always
+      sample: arn:aws:iam::123456789012:role/AWSSupport
+    role_id:
+      description: Unique id of the role; V(null) in check mode for a role that would be created.
+      type: str
+      returned: always
+      sample: AROA1234567890EXAMPLE
+    path:
+      description: Path of the role.
+      type: str
+      returned: always
+      sample: /
+    create_date:
+      description: When the role was created (ISO 8601); V(null) in check mode for a role that would be created.
+      type: str
+      returned: always
+      sample: "2024-01-02T03:04:05+00:00"
+    description:
+      description: Description of the role.
+      type: str
+      returned: always
+      sample: Manage incidents with AWS Support
+    assume_role_policy_document:
+      description: The trust policy.
+      type: dict
+      returned: always
+      sample: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::123456789012:root"}, Action: "sts:AssumeRole"}]}
+    managed_policies:
+      description: ARNs of the attached managed policies.
+      type: list
+      elements: str
+      returned: always
+      sample: [arn:aws:iam::aws:policy/AWSSupportAccess]
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Executor
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import arn_parts
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import error_code
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import fail
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import partition_of
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import sts_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import policies_to_verify
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import resolve_policy_arns
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import verify_policies
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import account_trust_policy
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import desired_role
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import plan_role
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import read_role
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import role_result
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
+
+ARGUMENT_SPEC = dict(
+    name=dict(type='str', required=True),
+    path=dict(type='str'),
+    description=dict(type='str'),
+    assume_role_policy_document=dict(type='raw'),
+    managed_policies=dict(type='list', elements='str'),
+    purge_policies=dict(type='bool', default=False),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+)
+
+
+def apply(client, actions):
+    """Apply the plan; a CreateRole met by an existing role (a retried create, or a race) counts as done."""
+    executor = Executor(client)
+    responses = []
+    for action in actions:
+        try:
+            responses.append((action, executor.run(action)))
+        except IAMFailure as failure:
+            if action.operation != 'CreateRole' or error_code(failure.exception) != 'EntityAlreadyExists':
+                raise
+            executor.settling = True
+            responses.append((action, None))
+    return responses
+
+
+def run(module):
+    desired = desired_role(module.params)
+    client = iam_client(module)
+    current = read_role(client, desired['name'], removing=desired['state'] == 'absent')
+    partition = arn_parts(current['arn'])['partition'] if current else None
+    if desired['state'] == 'present' and current is None and desired['trust_policy'] is None:
+        caller = read(sts_client(module), 'GetCallerIdentity')
+        partition = arn_parts(caller['Arn'])['partition']
+        desired['trust_policy'] = account_trust_policy(partition, caller['Account'])
+    if desired['managed_policies'] is not None and desired['state'] == 'present':
+        resolved = resolve_policy_arns(desired['managed_policies'], partition or partition_of(client))
+        verify_policies(client, resolved, policies_to_verify(current, list(resolved)))
+        desired['managed_policies'] = list(resolved)
+    plan = plan_role(current, desired)
+    responses = []
+    if plan.changed and not module.check_mode:
+        responses = apply(client, plan.actions)
+        if current is None and desired['state'] == 'present' and not responses[0][1]:
+            current = read_role(client, desired['name'])
+    result = dict(changed=plan.changed)
+    role = role_result(current, plan, responses, desired)
+    if role is not None:
+        result['role'] = role
+    if module._diff:  # pylint: disable=protected-access
+        result['diff'] = plan.diff()
+    return result
+
+
+def main():
+    module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    try:
+        module.exit_json(**run(module))
+    except OptionError as error:
+        module.fail_json(msg=error.message)
+    except IAMFailure as failure:
+        fail(module, failure)
+
+
+if __name__ == '__main__':
+    main()
