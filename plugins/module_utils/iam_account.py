@@ -61,13 +61,13 @@ def policy_to_options(policy):
     return {option: policy.get(field, UPDATE_DEFAULTS[option]) for option, (field, _k, _l, _h) in POLICY_FIELDS.items()}
 
 
-def read_account(iam, sts):
+def read_account(iam, sts, with_password_policy=True):
     """Caller, alias, root posture and password policy: GetCallerIdentity, ListAccountAliases, GetAccountSummary,
-    GetAccountPasswordPolicy."""
+    and GetAccountPasswordPolicy only when the policy is managed (``with_password_policy``)."""
     caller = read(sts, 'GetCallerIdentity')
     aliases = (read(iam, 'ListAccountAliases') or {}).get('AccountAliases') or []
     summary = (read(iam, 'GetAccountSummary') or {}).get('SummaryMap') or {}
-    found = read(iam, 'GetAccountPasswordPolicy')
+    found = read(iam, 'GetAccountPasswordPolicy') if with_password_policy else None
     policy = policy_to_options(found['PasswordPolicy']) if found else None
     return {
         'account_id': caller['Account'],

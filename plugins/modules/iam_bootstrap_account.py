@@ -159,7 +159,9 @@ root:
       type: bool
       sample: false
 password_policy:
-  description: The password policy after the run in the option's terms; V(null) when the account has none (AWS's default then applies).
+  description:
+    - The password policy after the run in the option's terms; V(null) when the account has none (AWS's default then applies).
+    - Only read when O(password_policy) is set (V(null) otherwise); M(awsbootstrap.iam.iam_bootstrap_info) reports it always.
   returned: always
   type: dict
   sample: {minimum_password_length: 14, require_symbols: true, require_numbers: true, require_uppercase_characters: true,
@@ -199,7 +201,7 @@ ARGUMENT_SPEC = dict(
 def run(module):
     desired = desired_account(module.params)
     iam = iam_client(module)
-    current = read_account(iam, sts_client(module))
+    current = read_account(iam, sts_client(module), with_password_policy=desired['password_policy'] is not None)
     plan = plan_account(current, desired)
     if plan.changed and not module.check_mode:
         Executor(iam).run_all(plan.actions)
