@@ -14,6 +14,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Action
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Executor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Plan
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import error_code
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import is_missing
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iso
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
@@ -202,18 +203,26 @@ def user_view(current, desired):
     return view
 
 
-def apply_user(client, plan, known_key_ids):
+def apply_user(client, plan, known_key_ids, before=None):
     """Apply the plan; returns {operation: response} of the creates. Cleans up after a CreateAccessKey
-    that botocore had to retry, since a first attempt that took effect leaves a key whose secret is lost."""
+    that botocore had to retry, since a first attempt that took effect leaves a key whose secret is lost.
+    ``before``: {operation: callback(responses so far)} run just before that operation."""
     executor = Executor(client)
     responses = {}
     for action in plan.actions:
+        if action.operation in (before or {}):
+            before[action.operation](responses)
         try:
             response = executor.run(action)
         except IAMFailure as failure:
             if action.operation == 'AddUserToGroup' and is_missing(failure.exception):
                 raise OptionError('groups', 'no IAM group %r exists (create it first)' % action.params['GroupName']) from failure
-            raise
+            if action.operation != 'CreateAccessKey' or error_code(failure.exception) != 'LimitExceeded':
+                raise
+            # Retried attempts whose answers were lost made keys nobody has the secret of, and they
+            # filled the user's two slots: delete them (never a key that was there before) and try again.
+            _delete_orphan_keys(client, executor, action.params['UserName'], known_key_ids, None)
+            response = executor.run(action)
         if action.operation.startswith('Create'):
             responses[action.operation] = response
         if action.operation == 'CreateAccessKey' and retried(response):

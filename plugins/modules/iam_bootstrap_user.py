@@ -382,7 +382,17 @@ def ensure(module, client, desired):
     responses = {}
     if plan.changed and not module.check_mode:
         known = [key['access_key_id'] for key in (current or {}).get('access_keys') or []]
-        responses = apply_user(client, plan, known)
+        hooks = {}
+        if desired['credentials_csv'] and password is not None:
+            def save_password_first(done):
+                # The password exists only in this run: keep it in the CSV before IAM is asked to set
+                # it, so that a run killed right after cannot lose it (a re-run would not set another).
+                arn = ((done.get('CreateUser') or {}).get('User') or {}).get('Arn') or (current or {}).get('arn')
+                if arn is None:
+                    arn = read(client, 'GetUser', UserName=desired['name'])['User']['Arn']
+                write_csv(module, client, desired, {'user': {'arn': arn}, 'access_key_id': None}, password)
+            hooks = {'CreateLoginProfile': save_password_first, 'UpdateLoginProfile': save_password_first}
+        responses = apply_user(client, plan, known, hooks)
         if current is None and not responses.get('CreateUser'):
             # CreateUser met a user that its own retried request had already made.
             current = read_user(client, dict(desired, groups=None, console_access=None, access_key=None))

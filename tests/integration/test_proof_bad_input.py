@@ -194,16 +194,11 @@ ROLE_CASES = [
          'dict'),
     Case('ws-install-maybe', 'role:workstation', {'workstation_install_awscli': 'maybe'}, 'workstation_install_awscli', 'bool'),
     Case('ws-install-method-brew', 'role:workstation', {'workstation_awscli_install_method': 'brew'}, 'workstation_awscli_install_method', 'pip'),
-    Case('ws-verify-string-false', 'role:workstation', {'workstation_verify': 'false', 'workstation_install_awscli': 'false'},
-         'workstation_install_awscli', ()),
 ]
 
-# Known defect (see the report of issue 6): a bool role argument given as a string ("false", as
-# `-e workstation_install_awscli=false` gives it) passes the argument spec, then breaks a `when:`
-# with "Conditional result ... derived from value of type 'str'", a message that names no option.
-STRING_BOOL_DEFECT = ('workstation role: a string "false" for a bool argument passes validation, then fails in a conditional '
-                      '(roles/workstation/tasks/main.yml "Make sure the AWS CLI runs for the user") without naming the option')
-ROLE_MARKS = {'ws-verify-string-false': [pytest.mark.xfail(strict=True, reason=STRING_BOOL_DEFECT)]}
+# A string "false" for a bool argument (as `-e workstation_install_awscli=false` gives it) is valid
+# input, not bad input: tests/integration/test_roles_and_playbooks.py checks that it is honoured.
+ROLE_MARKS = {}
 
 
 def prepare(case, home, files):

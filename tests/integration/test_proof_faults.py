@@ -42,22 +42,10 @@ RUN_SECONDS = 180
 SEED_SECONDS = 300
 ACCOUNT_ARN = 'arn:aws:iam::123456789012:user/PowerUser'
 
-# Known defect (see the report of issue 6): a bootstrap killed once PowerUser's key exists but before
-# it reached ~/.aws/credentials leaves, after the next run, a workstation without a key (the re-run
-# takes the existing key as "the one in use" and hands nothing over). Likewise a console password
-# set just before the kill.
-LOST_KEY_DEFECT = ('a killed bootstrap loses the key it created: the re-run keeps it as "in use" (no access_key_in_use in '
-                   'roles/account_admin/tasks/main.yml "Manage the users") and the workstation gets none')
-LOST_PASSWORD_DEFECT = ('a bootstrap killed between CreateLoginProfile and the CSV write loses the generated console '
-                        'password: the re-run sees the login profile and sets none (iam_bootstrap_user writes the CSV last)')
-
 # Writes whose answer is lost after they took effect, at a rate that makes them meet the retries of
 # every create (EntityAlreadyExists, a second access key, the two-key limit).
 WRITES = ('CreateGroup', 'AttachGroupPolicy', 'CreateUser', 'AddUserToGroup', 'CreateLoginProfile', 'CreateAccessKey')
 LOST_ANSWER_SEEDS = (1, 2)
-LIMIT_DEFECT = ('CreateAccessKey answered 500 twice after taking effect: the third attempt meets LimitExceeded, the module '
-                'fails leaving two keys nobody holds, and the re-run takes the newest as "in use" (iam_user.apply_user cleans '
-                'up orphan keys only after a create that succeeded)')
 
 # (id, playbook, faults)
 CONVERGENCE_CASES = [('%s-seed%d' % (os.path.basename(playbook), seed), playbook, Faults(seed=seed, **FAULT_RATES))
@@ -150,7 +138,7 @@ def converged_problems(sandbox, home, reference_state):
 
 
 @pytest.mark.parametrize('case_id, playbook, faults', CONVERGENCE_CASES, ids=[case[0] for case in CONVERGENCE_CASES])
-def test_bootstrap_converges_under_faults_to_the_fault_free_state(case_id, playbook, faults, reference, sandbox, make_aws_proxy, home, request):
+def test_bootstrap_converges_under_faults_to_the_fault_free_state(case_id, playbook, faults, reference, sandbox, make_aws_proxy, home):
     faulty = make_aws_proxy(faults)
     runs = []
     started = time.monotonic()
@@ -165,9 +153,6 @@ def test_bootstrap_converges_under_faults_to_the_fault_free_state(case_id, playb
     print('PROOF faults %s runs=%r total=%.1fs (fault-free %.1fs) calls=%d faults=%r'
           % (case_id, runs, total, reference['seconds'], len(faulty.calls), injected))
     key_calls = [call for call in faulty.calls if call.action == 'CreateAccessKey']
-    if any(call.status == 409 for call in key_calls) and sum(1 for call in key_calls if call.fault == 'error_after_write') >= 2:
-        # Decided from what the proxy saw: two lost answers of CreateAccessKey, then the two-key limit.
-        request.node.add_marker(pytest.mark.xfail(strict=True, reason=LIMIT_DEFECT))
     assert runs[-1][0] == 0, 'no convergence in %d runs: %r\n%s' % (MAX_RUNS, runs, proc.stdout[-4000:])
     assert total < SEED_SECONDS
     assert sum(injected.values()) > 0, 'the proxy injected no fault at all: the test proves nothing'
@@ -211,7 +196,7 @@ def _trigger(point, proxy, home, reference_calls):
 
 
 @pytest.mark.parametrize('point_id, point', KILL_POINTS, ids=[point[0] for point in KILL_POINTS])
-def test_bootstrap_killed_then_rerun_loses_nothing(point_id, point, reference, sandbox, aws_proxy, home, request):
+def test_bootstrap_killed_then_rerun_loses_nothing(point_id, point, reference, sandbox, aws_proxy, home):
     proc = proof.start_playbook(home, aws_proxy.env)
     fired = proof.wait_until(_trigger(point, aws_proxy, home, reference['calls']), timeout=120, proc=proc)
     proof.kill_tree(proc)
@@ -228,9 +213,4 @@ def test_bootstrap_killed_then_rerun_loses_nothing(point_id, point, reference, s
     proc, _seconds = bootstrap(home, aws_proxy)
     assert proc.returncode == 0, 'the run after the kill failed:\n%s' % proc.stdout[-4000:]
 
-    # The two known defects: decided from what had happened when the kill landed, not from the point's name.
-    if created_keys and not key_delivered:
-        request.node.add_marker(pytest.mark.xfail(strict=True, reason=LOST_KEY_DEFECT))
-    elif set_password and not password_saved:
-        request.node.add_marker(pytest.mark.xfail(strict=True, reason=LOST_PASSWORD_DEFECT))
     assert converged_problems(sandbox, home, reference['state']) == []

@@ -53,17 +53,9 @@ CONVERGES = [
 STREAMS = ('stdout', 'stderr', 'log', 'dump')
 RUN_IDS = [run[0] for run in RUNS] + [run[0] for run in CONVERGES]
 
-# Known defect (see the report of issue 6): roles/workstation/tasks/main.yml "Write each profile" loops
-# include_tasks over workstation_profiles with the whole profile as loop variable, so every callback
-# receives the item (secret_access_key, session_token) in the include's result: the dump here, and the
-# stdout of ANSIBLE_STDOUT_CALLBACK=json. The runs that pass a secret in workstation_profiles show it.
-PROFILE_ITEM_LEAK = ('the workstation role hands each workstation_profiles item, secrets included, to every callback '
-                     '(roles/workstation/tasks/main.yml "Write each profile" loop_var)')
-SECRET_PROFILE_RUNS = ('bootstrap-check-token-profile', 'bootstrap-token-profile', 'molecule-workstation')
-OUTPUT_CASES = [pytest.param(run_id, stream, id='%s-%s' % (run_id, stream),
-                             marks=[pytest.mark.xfail(strict=True, reason=PROFILE_ITEM_LEAK)]
-                             if stream == 'dump' and run_id in SECRET_PROFILE_RUNS else [])
-                for run_id in RUN_IDS for stream in STREAMS]
+# The runs that pass a secret in workstation_profiles (the token profile, the workstation converge) are
+# the ones that would show a secret handed to callbacks through a loop variable.
+OUTPUT_CASES = [pytest.param(run_id, stream, id='%s-%s' % (run_id, stream)) for run_id in RUN_IDS for stream in STREAMS]
 
 
 class Collector:

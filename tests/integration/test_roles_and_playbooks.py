@@ -46,6 +46,14 @@ def test_argument_specs_reject_wrong_values_before_any_task(sandbox, home, tmp_p
     assert not (home / '.aws').exists()
 
 
+def test_bool_arguments_given_as_strings_on_the_command_line_are_honoured(home, tmp_path):
+    playbook = role_play(tmp_path, 'workstation', {'workstation_profiles': '[{name: dev, region: eu-west-1}]'})
+    proc = run_playbook(playbook, home, args=('-e', 'workstation_install_awscli=false', '-e', 'workstation_verify=false'))
+    assert re.search(r'Make sure the AWS CLI runs for the user\] \**\nskipping', proc.stdout), proc.stdout
+    assert re.search(r'Check with the real AWS CLI the profile dev\] \**\nskipping', proc.stdout), proc.stdout
+    assert '[profile dev]' in (home / '.aws' / 'config').read_text()
+
+
 def test_report_playbook_shows_the_console_lists(sandbox, home):
     env = dict(sandbox.env)
     run_playbook(BOOTSTRAP, home, env, args=('-e', '@' + os.path.join(ROOT, 'playbooks', 'vars', 'sandbox.yml')))
