@@ -41,7 +41,10 @@ def run(proxy, fleet, home, inventory, forks):
         raise SystemExit('bootstrap failed:\n' + proc.stdout[-3000:])
     changed = sum(int(n) for n in re.findall(r'^\S+\s+: ok=\d+\s+changed=(\d+)', proc.stdout, re.M))
     calls = list(proxy.calls)
-    return {'seconds': elapsed, 'calls': len(calls), 'writes': len([c for c in calls if c.is_write]), 'changed': changed}
+    developers = {host['workstation_iam_user'] for host in fleet.hosts.values()}
+    naming = [c for c in calls if c.params.get('UserName') in developers]
+    return {'seconds': elapsed, 'calls': len(calls), 'writes': len([c for c in calls if c.is_write]), 'changed': changed,
+            'per_developer': len(naming) / len(developers), 'fixed': len(calls) - len(naming)}
 
 
 def measure(size, forks):
@@ -54,15 +57,17 @@ def measure(size, forks):
 
 
 def table(rows, forks):
-    lines = ['| workstations | first run: calls (per dev) | first run: s | re-run: calls (per dev) | re-run: writes | re-run: s | re-run tasks changed |',
+    lines = ['| workstations | first run: calls (per developer + fixed) | first run: s | re-run: calls (per developer + fixed) '
+             '| re-run: writes | re-run: s | re-run tasks changed |',
              '|---:|---:|---:|---:|---:|---:|---:|']
     for size, first, rerun in rows:
-        lines.append('| %d | %d (%.1f) | %.1f | %d (%.1f) | %d | %.1f | %d |' % (
-            size, first['calls'], first['calls'] / size, first['seconds'], rerun['calls'], rerun['calls'] / size,
-            rerun['writes'], rerun['seconds'], rerun['changed']))
+        lines.append('| %d | %d (%.1f + %d) | %.1f | %d (%.1f + %d) | %d | %.1f | %d |' % (
+            size, first['calls'], first['per_developer'], first['fixed'], first['seconds'], rerun['calls'], rerun['per_developer'],
+            rerun['fixed'], rerun['writes'], rerun['seconds'], rerun['changed']))
     lines.append('')
-    lines.append('forks=%d; API calls are every IAM/STS request of the whole bootstrap (account, report and fleet) '
-                 'recorded by the proxy in front of one moto server; per dev = calls / workstations.' % forks)
+    lines.append('forks=%d. API calls: every IAM/STS request of the whole bootstrap (account, report and fleet) recorded by the '
+                 'proxy in front of one moto server; "per developer" counts the requests naming that developer\'s IAM user, '
+                 '"fixed" the rest (account settings, groups, the guide\'s two users, the report\'s account-wide reads).' % forks)
     return '\n'.join(lines)
 
 
@@ -79,7 +84,7 @@ def main():
     with open(os.path.join(ROOT, 'benchmarks', 'FLEET-RESULTS.md'), 'w', encoding='utf-8') as handle:
         handle.write('# Fleet bootstrap benchmark\n\nProduced by `.venv/bin/python benchmarks/fleet.py --sizes %s --forks %d`.\n\n%s\n'
                      % (args.sizes, args.forks, text))
-    worst = max(rerun['calls'] / size for size, _first, rerun in rows)
+    worst = max(rerun['per_developer'] for _size, _first, rerun in rows)
     writes = sum(rerun['writes'] for _size, _first, rerun in rows)
     print('\nre-run: %d write calls, at most %.1f calls per developer (budget: 0 writes, <= 4 per developer)' % (writes, worst))
     return 0 if writes == 0 and worst <= 4 else 1

@@ -14,7 +14,8 @@ None of them may appear, raw, escaped or as any 12-character piece, in stdout, s
 the dump of any run; and the only files under the throw-away HOMEs and the controller's temp dirs
 that hold one are the credentials files and the CSVs asked for, each 0600.
 
-``RUNS`` lists the playbook runs; ``rotate_keys.yml`` and the fleet converge are added there when they land.
+``RUNS`` lists the guide's playbook runs, ``FLEET_RUNS`` the fleet's (bootstrap and rotate_keys.yml for
+three workstations, each a throw-away OS user; run as root, as CI does).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import pytest
 from tests.utils import proof
 from tests.utils.ansible_runner import BIN, ROOT, base_env
 from tests.utils.aws_proxy import AwsProxy
+from tests.utils.fleet import Fleet
 from tests.utils.os_users import create_user, delete_user, python_for
 
 VERBOSE = ('-vvvv', '--diff')
@@ -50,8 +52,14 @@ CONVERGES = [
     ('molecule-account_admin', os.path.join(MOLECULE, 'account_admin', 'converge.yml')),
     ('molecule-workstation', os.path.join(MOLECULE, 'workstation', 'converge.yml')),
 ]
+ROTATE = os.path.join(ROOT, 'playbooks', 'rotate_keys.yml')
+FLEET_RUNS = [
+    ('fleet-bootstrap', proof.BOOTSTRAP, VERBOSE + SANDBOX),
+    ('fleet-rotate-check', ROTATE, VERBOSE + SANDBOX + ('--check', '-e', 'rotate_keys_force=true')),
+    ('fleet-rotate', ROTATE, VERBOSE + SANDBOX + ('-e', 'rotate_keys_force=true')),
+]
 STREAMS = ('stdout', 'stderr', 'log', 'dump')
-RUN_IDS = [run[0] for run in RUNS] + [run[0] for run in CONVERGES]
+RUN_IDS = [run[0] for run in RUNS] + [run[0] for run in CONVERGES] + [run[0] for run in FLEET_RUNS]
 
 # The runs that pass a secret in workstation_profiles (the token profile, the workstation converge) are
 # the ones that would show a secret handed to callbacks through a loop variable.
@@ -165,6 +173,7 @@ def leak_check(moto_server, tmp_path_factory):
     guide_home = outdir / 'home'
     guide_home.mkdir()
     workstation_user = None
+    fleet = None
     with AwsProxy(moto_server) as proxy:
         collector = Collector(outdir, proxy)
         secrets = {}
@@ -196,9 +205,27 @@ def leak_check(moto_server, tmp_path_factory):
             if workstation_user:
                 secrets.update(credentials_file_secrets(os.path.join(workstation_user[2], '.aws', 'credentials')))
                 collector.homes.append(workstation_user[2])
+            fleet_home = None
+            if os.geteuid() == 0:
+                fleet = Fleet(3, developer_prefix='leak').__enter__()
+                moto_server.reset()
+                fleet_home = outdir / 'fleet-home'
+                fleet_home.mkdir()
+                inventory = fleet.inventory(str(outdir / 'fleet-inventory.yml'))
+                for run_id, playbook, args in FLEET_RUNS:
+                    collector.run(run_id, playbook, fleet_home, args, extra_env={'PATH': fleet.path_env()}, inventory=('-i', inventory))
+                    # After each run: a rotation deletes the keys the run before it made.
+                    secrets.update({'fleet: %s' % description: secret
+                                    for description, secret in proof.moto_secrets(moto_server.endpoint).items()})
+                for host in fleet.hosts.values():
+                    secrets.update(credentials_file_secrets(os.path.join(host['home'], '.aws', 'credentials')))
+                    collector.homes.append(host['home'])
             yield {'outputs': collector.outputs, 'secrets': secrets, 'guide_home': guide_home, 'homes': collector.homes,
-                   'tmpdir': collector.tmpdir, 'workstation_home': workstation_user[2] if workstation_user else None}
+                   'tmpdir': collector.tmpdir, 'workstation_home': workstation_user[2] if workstation_user else None,
+                   'fleet_home': fleet_home, 'fleet': fleet}
         finally:
+            if fleet is not None:
+                fleet.__exit__(None, None, None)
             if workstation_user:
                 delete_user(workstation_user[0])
                 shutil.rmtree(workstation_user[1], ignore_errors=True)
@@ -251,6 +278,10 @@ def test_only_the_credentials_files_and_csvs_hold_secrets_each_0600(leak_check):
                str(home / 'aws-bootstrap-credentials' / 'PowerUser_credentials.csv')}
     if leak_check['workstation_home']:
         allowed.add(os.path.join(leak_check['workstation_home'], '.aws', 'credentials'))
+    if leak_check['fleet_home']:
+        allowed.update(str(leak_check['fleet_home'] / 'aws-bootstrap-credentials' / name)
+                       for name in ('Administrator_credentials.csv', 'PowerUser_credentials.csv'))
+        allowed.update(os.path.join(host['home'], '.aws', 'credentials') for host in leak_check['fleet'].hosts.values())
     assert sorted(set(holding) - allowed) == [], {path: holding[path] for path in set(holding) - allowed}
     assert sorted(allowed - set(holding)) == [], 'these should hold a secret and do not (is the scan blind?)'
     assert {path: mode for path, (mode, _hits) in holding.items()} == {path: 0o600 for path in allowed}
