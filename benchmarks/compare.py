@@ -7,7 +7,8 @@
 
     .venv/bin/python benchmarks/compare.py [--runs N] [--only ours|amazon.aws] [--no-write]
 
-For each playbook (benchmarks/guide_ours.yml, benchmarks/guide_amazon_aws.yml): reset moto, run it
+For each playbook (benchmarks/guide_ours_one_task.yml: one iam_bootstrap_identities task;
+benchmarks/guide_ours.yml: a task per group and user; benchmarks/guide_amazon_aws.yml): reset moto, run it
 once on the empty account (first run) and once more (re-run), counting the API calls by action
 through the recording proxy (tests/utils/aws_proxy.py, no faults); read the end state back with
 boto3 and check it is the guide's. Then time N more re-runs of each, interleaved (theirs, ours,
@@ -44,13 +45,15 @@ BENCHMARKS = os.path.join(ROOT, 'benchmarks')
 RESULTS = os.path.join(BENCHMARKS, 'RESULTS.md')
 README = os.path.join(BENCHMARKS, 'README.md')
 README_START, README_END = '<!-- results:start -->', '<!-- results:end -->'
-OURS, THEIRS = 'ours', 'amazon.aws'
+ONE_TASK, OURS, THEIRS = 'ours-one-task', 'ours', 'amazon.aws'
+LABELS = {ONE_TASK: 'ours, one task', OURS: 'ours, a task each', THEIRS: 'amazon.aws'}
 PLAYBOOKS = {
+    ONE_TASK: os.path.join(BENCHMARKS, 'guide_ours_one_task.yml'),
     OURS: os.path.join(BENCHMARKS, 'guide_ours.yml'),
     THEIRS: os.path.join(BENCHMARKS, 'guide_amazon_aws.yml'),
 }
 BASELINE = os.path.join(BENCHMARKS, 'baseline.yml')
-OUR_MODULES = ('iam_bootstrap_group', 'iam_bootstrap_user', 'iam_bootstrap_account')
+OUR_MODULES = ('iam_bootstrap_group', 'iam_bootstrap_user', 'iam_bootstrap_account', 'iam_bootstrap_identities')
 # Budgets (DESIGN.md): ours at most this fraction of theirs.
 CALL_BUDGET = 0.5
 TIME_BUDGET = 0.5
@@ -176,15 +179,14 @@ def measure(names, runs):
                                      rerun_changed=rerun_changed, api_seconds=sum(c.duration for c in rerun_calls),
                                      reset_required=login_profile_resets(first_calls),
                                      problems=state_differences(states[name]), times=[rerun_seconds], rerun_counts=[rerun])
-                print('%-10s first run %3d calls, re-run %3d calls' % (name, sum(first.values()), sum(rerun.values())),
+                print('%-14s first run %3d calls, re-run %3d calls' % (name, sum(first.values()), sum(rerun.values())),
                       file=sys.stderr, flush=True)
-            if len(names) == 2:
-                same = states[names[0]] == states[names[1]]
-                results['same_end_state'] = same
+            if len(names) > 1:
+                results['same_end_state'] = all(states[name] == states[names[0]] for name in names)
             # Timed re-runs, interleaved, on the (same) converged account; and the no-AWS baseline.
             results['baseline'] = []
             for index in range(runs):
-                for name in (names if index % 2 == 0 else names[::-1]):
+                for name in names[index % len(names):] + names[:index % len(names)]:
                     counts, seconds, _changed, _calls = runner.run(name)
                     results[name]['times'].append(seconds)
                     results[name]['rerun_counts'].append(counts)
@@ -229,32 +231,36 @@ def verdict(value, budget):
 
 
 def render(results, names, runs, seconds, command='benchmarks/compare.py'):
-    ours, theirs = results.get(OURS), results.get(THEIRS)
+    theirs = results.get(THEIRS)
     lines = ['# Benchmark: the guide\'s bootstrap, awsbootstrap.iam vs amazon.aws', '',
              'Produced by `.venv/bin/python %s` on %s (%.0f s); %s.' % (
                  command, datetime.datetime.now().strftime('%Y-%m-%d %H:%M'), seconds,
                  ', '.join('%s %s' % item for item in versions().items())),
              'API calls are those the recording proxy forwarded to one moto server; wall time is the whole',
-             '`ansible-playbook` process, median of %d re-runs interleaved between the two playbooks.' % runs, '']
-    if ours and theirs:
-        first_o, first_t = sum(ours['first'].values()), sum(theirs['first'].values())
-        re_o, re_t = sum(ours['rerun'].values()), sum(theirs['rerun'].values())
-        r_first, r_re, r_time = ratio(first_o, first_t), ratio(re_o, re_t), ratio(ours['median'], theirs['median'])
+             '`ansible-playbook` process, median of %d re-runs interleaved between the playbooks.' % runs, '']
+    mine = [name for name in (ONE_TASK, OURS) if name in results]
+    if theirs and mine:
+        header = (' | '.join(LABELS[name] for name in mine), ' | '.join('%s / theirs' % LABELS[name] for name in mine))
+        lines += ['| measure | %s | amazon.aws | %s | budget |' % header,
+                  '|---|' + '---:|' * (2 * len(mine) + 1) + '---|']
         base = results['baseline_median']
-        lines += ['| measure | ours | amazon.aws | ours / theirs | budget |',
-                  '|---|---:|---:|---:|---|',
-                  '| API calls, first run | %d | %d | %.2f | <= %.1f: %s |' % (first_o, first_t, r_first, CALL_BUDGET, verdict(r_first, CALL_BUDGET)),
-                  '| API calls, re-run | %d | %d | %.2f | <= %.1f: %s |' % (re_o, re_t, r_re, CALL_BUDGET, verdict(r_re, CALL_BUDGET)),
-                  '| wall time, re-run (median s) | %.2f | %.2f | %.2f | <= %.1f: %s |' % (
-                      ours['median'], theirs['median'], r_time, TIME_BUDGET, verdict(r_time, TIME_BUDGET)),
-                  '| wall time, re-run above the baseline (median s) | %.2f | %.2f | %.2f | |' % (
-                      ours['median'] - base, theirs['median'] - base, ratio(ours['median'] - base, theirs['median'] - base)),
-                  '| time spent in API calls, re-run (s) | %.3f | %.3f | %.2f | |' % (
-                      ours['api_seconds'], theirs['api_seconds'], ratio(ours['api_seconds'], theirs['api_seconds'])),
-                  '| wall time, first run (s) | %.2f | %.2f | %.2f | |' % (
-                      ours['first_seconds'], theirs['first_seconds'], ratio(ours['first_seconds'], theirs['first_seconds'])),
-                  '| tasks changed on re-run | %s | %s | | 0 |' % (ours['rerun_changed'], theirs['rerun_changed']),
-                  '']
+        rows = [
+            ('API calls, first run', lambda r: sum(r['first'].values()), '%d', True),
+            ('API calls, re-run', lambda r: sum(r['rerun'].values()), '%d', True),
+            ('wall time, re-run (median s)', lambda r: r['median'], '%.2f', True),
+            ('wall time, re-run above the baseline (median s)', lambda r: r['median'] - base, '%.2f', False),
+            ('time spent in API calls, re-run (s)', lambda r: r['api_seconds'], '%.3f', False),
+            ('wall time, first run (s)', lambda r: r['first_seconds'], '%.2f', False),
+        ]
+        for label, value, form, budgeted in rows:
+            ratios = [ratio(value(results[name]), value(theirs)) for name in mine]
+            budget = CALL_BUDGET if label.startswith('API') else TIME_BUDGET
+            verdicts = ', '.join('%s %s' % (LABELS[name].split(', ')[1], verdict(r, budget)) for name, r in zip(mine, ratios)) if budgeted else ''
+            lines.append('| %s | %s | %s | %s | %s |' % (
+                label, ' | '.join(form % value(results[name]) for name in mine), form % value(theirs),
+                ' | '.join('%.2f' % r for r in ratios), ('<= %.1f: %s' % (budget, verdicts)) if budgeted else ''))
+        lines += ['| tasks changed on re-run | %s | %s | %s | 0 |' % (
+            ' | '.join(str(results[name]['rerun_changed']) for name in mine), theirs['rerun_changed'], ' | '.join('' for _name in mine)), '']
     else:
         lines += ['| measure | %s |' % ' | '.join(names), '|---|' + '---:|' * len(names),
                   '| API calls, first run | %s |' % ' | '.join(str(sum(results[n]['first'].values())) for n in names),
@@ -266,7 +272,7 @@ def render(results, names, runs, seconds, command='benchmarks/compare.py'):
     lines += ['Baseline: `ansible-playbook` with one task and no AWS call (benchmarks/baseline.yml) takes %.2f s (median),' % results['baseline_median'],
               'the floor under every wall time above.', '']
     lines += ['API calls by action:', '',
-              '| action | %s |' % ' | '.join('%s first | %s re-run' % (n, n) for n in names),
+              '| action | %s |' % ' | '.join('%s first | %s re-run' % (LABELS[n], LABELS[n]) for n in names),
               '|---|' + '---:|' * (2 * len(names))]
     actions = sorted(set().union(*(set(results[n]['first']) | set(results[n]['rerun']) for n in names)))
     for action in actions:
@@ -282,10 +288,10 @@ def render(results, names, runs, seconds, command='benchmarks/compare.py'):
         problems = result['problems'] + ['after the timed re-runs: ' + p for p in result['final_problems']]
         resets = ', '.join(str(value) for value in result['reset_required']) or 'no login profile request'
         lines.append('- %s: %s; CreateLoginProfile sent PasswordResetRequired=%s; re-run call counts %s across the %d timed re-runs.' % (
-            name, 'the guide\'s state' if not problems else 'DIFFERS: ' + '; '.join(problems), resets,
+            LABELS[name], 'the guide\'s state' if not problems else 'DIFFERS: ' + '; '.join(problems), resets,
             'identical' if result['stable'] else 'NOT identical', runs))
     if 'same_end_state' in results:
-        lines.append('- both playbooks leave the same end state: %s.' % ('yes' if results['same_end_state'] else '**no**'))
+        lines.append('- the playbooks leave the same end state: %s.' % ('yes' if results['same_end_state'] else '**no**'))
     return '\n'.join(lines) + '\n'
 
 
@@ -308,15 +314,15 @@ def update_readme(table):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', 1)[0])
     parser.add_argument('--runs', type=int, default=5, help='timed re-runs of each playbook (default 5)')
-    parser.add_argument('--only', choices=(OURS, THEIRS), help='run one playbook only')
+    parser.add_argument('--only', choices=(ONE_TASK, OURS, THEIRS), help='run one playbook only')
     parser.add_argument('--no-write', action='store_true', help='print the table without writing benchmarks/RESULTS.md')
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error('--runs must be at least 1')
-    names = [THEIRS, OURS] if args.only is None else [args.only]
+    names = [THEIRS, OURS, ONE_TASK] if args.only is None else [args.only]
     missing = [m for m in OUR_MODULES if not os.path.exists(os.path.join(ROOT, 'plugins', 'modules', m + '.py'))]
-    if OURS in names and missing:
-        if args.only == OURS:
+    if set(names) & {OURS, ONE_TASK} and missing:
+        if args.only in (OURS, ONE_TASK):
             raise SystemExit('our modules are not there yet: %s' % ', '.join(missing))
         print('note: our modules are not there yet (%s): measuring amazon.aws only' % ', '.join(missing), file=sys.stderr)
         names = [THEIRS]

@@ -13,22 +13,26 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 START, END = '<!-- benchmark:start -->', '<!-- benchmark:end -->'
 
 
-def first_table(path):
-    """The provenance line and the first Markdown table of ``path``."""
+def tables(path, count):
+    """The provenance line and the first ``count`` Markdown tables of ``path`` (with the line before each)."""
     with open(path, encoding='utf-8') as handle:
         text = handle.read()
     provenance = next((line for line in text.splitlines() if line.startswith('Produced by')), '')
-    table = re.search(r'(^\|.*\|\n)+', text, re.M)
-    return provenance, table.group(0) if table else ''
+    found = []
+    for match in list(re.finditer(r'(^\|.*\|\n)+', text, re.M))[:count]:
+        before = text[:match.start()].rstrip('\n').rsplit('\n', 1)[-1]
+        found.append((before + '\n\n' if before.endswith(':') else '') + match.group(0).rstrip())
+    return provenance, '\n\n'.join(found)
 
 
 def main():
     parts = []
-    for name in ('RESULTS.md', 'FLEET-RESULTS.md'):
+    # The guide's comparison with its calls by action; the fleet's summary.
+    for name, count in (('RESULTS.md', 2), ('FLEET-RESULTS.md', 1)):
         path = os.path.join(ROOT, 'benchmarks', name)
         if os.path.exists(path):
-            provenance, table = first_table(path)
-            parts.append('%s\n\n%s' % (provenance, table.rstrip()))
+            provenance, found = tables(path, count)
+            parts.append('%s\n\n%s' % (provenance, found))
     readme = os.path.join(ROOT, 'README.md')
     with open(readme, encoding='utf-8') as handle:
         text = handle.read()

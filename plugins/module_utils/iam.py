@@ -18,6 +18,8 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
+
 # Answers that mean "try again later". IAM says ServiceFailure for its 5xx; any other 5xx is mapped
 # to SERVER_ERROR below.
 SERVER_ERROR = 'ServerError'
@@ -243,3 +245,17 @@ def age_days(created, now=None):
 def retried(response):
     """True when botocore had to retry the request behind ``response`` (its first answer was lost or failed)."""
     return bool((response or {}).get('ResponseMetadata', {}).get('RetryAttempts'))
+
+
+def run_iam_module(argument_spec, run, **module_options):
+    """The ``main()`` of every controller module: ``run(module)`` returns the result; option errors
+    and IAM failures become the module's failure."""
+    # Imported here: the plan logic above is unit-tested without AnsibleAWSModule's import side effects.
+    from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, **module_options)
+    try:
+        module.exit_json(**run(module))
+    except OptionError as error:
+        module.fail_json(msg=error.message)
+    except IAMFailure as failure:
+        fail(module, failure)

@@ -11,8 +11,11 @@ import json
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Action
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Executor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Plan
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import arn_parts
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iso
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import partition_of
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read_pages
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
@@ -21,6 +24,18 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation im
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import check_name
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import check_path
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import parse_policy_document
+
+
+# The module options (also the suboptions of one entry of iam_bootstrap_identities).
+GROUP_OPTIONS = dict(
+    name=dict(type='str', required=True),
+    path=dict(type='str'),
+    managed_policies=dict(type='list', elements='str'),
+    purge_policies=dict(type='bool', default=False),
+    inline_policies=dict(type='dict'),
+    purge_inline_policies=dict(type='bool', default=False),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+)
 
 
 def desired_group(params):
@@ -102,6 +117,50 @@ def verify_policies(client, resolved, arns):
             given = resolved.get(arn, arn)
             hint = '' if given.startswith('arn:') else ' (a policy name is looked up as the AWS managed policy %s; give the ARN of any other policy)' % arn
             raise OptionError('managed_policies', 'no managed policy %r exists%s' % (given, hint))
+
+
+def group_from_details(detail, members):
+    """The current state of a group from its GetAccountAuthorizationDetails entry (pure)."""
+    inline = {}
+    for policy in detail.get('GroupPolicyList') or []:
+        document = policy.get('PolicyDocument')
+        inline[policy['PolicyName']] = json.loads(document) if isinstance(document, str) else document
+    return {
+        'group_name': detail['GroupName'], 'group_id': detail['GroupId'], 'arn': detail['Arn'], 'path': detail['Path'],
+        'create_date': iso(detail.get('CreateDate')), 'members': sorted(members),
+        'managed_policies': sorted(policy['PolicyArn'] for policy in detail.get('AttachedManagedPolicies') or []),
+        'inline_policies': inline,
+    }
+
+
+def prepare_group(client, desired, current, verified=None):
+    """(desired, current as read) -> (desired with its managed policies as ARNs, Plan). Before any
+    write, shows that every policy to attach exists; ``verified`` (a set a batch shares) skips the
+    ARNs already shown and collects the new ones."""
+    if desired['managed_policies'] is not None and desired['state'] == 'present':
+        partition = arn_parts(current['arn'])['partition'] if current else partition_of(client)
+        resolved = resolve_policy_arns(desired['managed_policies'], partition)
+        to_verify = [arn for arn in policies_to_verify(current, list(resolved)) if arn not in (verified or ())]
+        verify_policies(client, resolved, to_verify)
+        if verified is not None:
+            verified.update(to_verify)
+        desired = dict(desired, managed_policies=list(resolved))
+    return desired, plan_group(current, desired)
+
+
+def apply_group(module, client, desired, current, plan, executor=None):
+    """Apply the plan (not in check mode); the module's result with ``changed``, ``diff`` and the group."""
+    responses = []
+    if plan.changed and not module.check_mode:
+        responses = (executor or Executor(client)).run_all(plan.actions)
+        if current is None and desired['state'] == 'present' and not responses[0][1]:
+            # CreateGroup met a group that a retried request had already made: read it.
+            current = read_group(client, desired['name'], reads_needed(desired))
+    result = dict(changed=plan.changed, diff=plan.diff())
+    group = group_result(current, plan, responses, desired)
+    if group is not None:
+        result['group'] = group
+    return result
 
 
 def group_view(state):

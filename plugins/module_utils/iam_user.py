@@ -34,6 +34,27 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation im
 PASSWORD_CHANGE = '(password set)'
 
 
+# The module options (also the suboptions of one entry of iam_bootstrap_identities).
+USER_OPTIONS = dict(
+    name=dict(type='str', required=True),
+    path=dict(type='str'),
+    tags=dict(type='dict'),
+    purge_tags=dict(type='bool', default=True),
+    groups=dict(type='list', elements='str'),
+    purge_groups=dict(type='bool', default=False),
+    console_access=dict(type='bool'),
+    password=dict(type='str', no_log=True),
+    password_reset_required=dict(type='bool', default=True, no_log=False),
+    update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
+    access_key_state=dict(type='str', choices=['present', 'absent'], no_log=False),
+    access_key_in_use=dict(type='str', no_log=False),
+    access_key_max_age_days=dict(type='int', no_log=False),
+    retire_other_access_keys=dict(type='bool', default=False, no_log=False),
+    credentials_csv=dict(type='path'),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+)
+
+
 def desired_user(params):
     """The module's options, checked and cross-checked, as the desired state (no API call)."""
     state = params.get('state') or 'present'
@@ -86,19 +107,36 @@ def _check_combinations(desired):
         raise OptionError('credentials_csv', 'needs console_access=true or access_key_state=present: nothing else is written to it')
 
 
-def read_user(client, desired):
-    """The current user or None: GetUser (with tags), then only the reads the options need."""
-    response = read(client, 'GetUser', UserName=desired['name'])
-    if response is None:
-        return None
-    user = response['User']
-    current = {
-        'user_name': user['UserName'], 'user_id': user['UserId'], 'arn': user['Arn'], 'path': user['Path'],
-        'create_date': iso(user.get('CreateDate')), 'tags': boto3_tag_list_to_ansible_dict(user.get('Tags') or []),
+NOT_READ = object()
+
+
+def user_from_details(detail):
+    """A user's identity (GetUser's or GetAccountAuthorizationDetails's entry) in this module's terms."""
+    return {
+        'user_name': detail['UserName'], 'user_id': detail['UserId'], 'arn': detail['Arn'], 'path': detail['Path'],
+        'create_date': iso(detail.get('CreateDate')), 'tags': boto3_tag_list_to_ansible_dict(detail.get('Tags') or []),
     }
+
+
+def read_user(client, desired, details=NOT_READ):
+    """The current user or None: GetUser (with tags), then only the reads the options need.
+
+    ``details``: the user's GetAccountAuthorizationDetails entry (None: there is no such user) when a
+    batch has read it already; its identity and groups then cost no call.
+    """
+    if details is NOT_READ:
+        response = read(client, 'GetUser', UserName=desired['name'])
+        details = response['User'] if response else None
+        groups = None
+    else:
+        groups = sorted((details or {}).get('GroupList') or [])
+    if details is None:
+        return None
+    current = user_from_details(details)
     if desired['groups'] is not None:
-        groups = read_pages(client, 'ListGroupsForUser', 'Groups', UserName=desired['name']) or []
-        current['groups'] = sorted(group['GroupName'] for group in groups)
+        if groups is None:
+            groups = sorted(group['GroupName'] for group in read_pages(client, 'ListGroupsForUser', 'Groups', UserName=desired['name']) or [])
+        current['groups'] = groups
     if desired['console_access'] is not None:
         profile = read(client, 'GetLoginProfile', UserName=desired['name'])
         current['login_profile'] = None if profile is None else {
@@ -203,11 +241,12 @@ def user_view(current, desired):
     return view
 
 
-def apply_user(client, plan, known_key_ids, before=None):
+def apply_user(client, plan, known_key_ids, before=None, executor=None):
     """Apply the plan; returns {operation: response} of the creates. Cleans up after a CreateAccessKey
     that botocore had to retry, since a first attempt that took effect leaves a key whose secret is lost.
-    ``before``: {operation: callback(responses so far)} run just before that operation."""
-    executor = Executor(client)
+    ``before``: {operation: callback(responses so far)} run just before that operation; ``executor``:
+    the one a batch shares, so that IAM's settling after a create carries over between entities."""
+    executor = executor or Executor(client)
     responses = {}
     for action in plan.actions:
         if action.operation in (before or {}):

@@ -40,6 +40,7 @@ class OptionError(Exception):
     def __init__(self, option, rule):
         super().__init__('%s: %s' % (option, rule))
         self.option = option
+        self.rule = rule
         self.message = '%s: %s' % (option, rule)
 
 

@@ -169,18 +169,14 @@ password_policy:
            password_reuse_prevention: 24, hard_expiry: false}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Executor
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import fail
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_iam_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import sts_client
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_account import account_result
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_account import desired_account
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_account import plan_account
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_account import read_account
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
 
 ARGUMENT_SPEC = dict(
     alias=dict(type='str'),
@@ -212,13 +208,7 @@ def run(module):
 
 
 def main():
-    module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    try:
-        module.exit_json(**run(module))
-    except OptionError as error:
-        module.fail_json(msg=error.message)
-    except IAMFailure as failure:
-        fail(module, failure)
+    run_iam_module(ARGUMENT_SPEC, run)
 
 
 if __name__ == '__main__':

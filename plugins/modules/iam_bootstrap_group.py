@@ -84,6 +84,8 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 seealso:
   - module: awsbootstrap.iam.iam_bootstrap_user
+  - module: awsbootstrap.iam.iam_bootstrap_identities
+    description: The same options for several groups and users in one task, reading the account once.
   - module: amazon.aws.iam_group
 """
 
@@ -171,69 +173,31 @@ group:
       sample: [Administrator]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Executor
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import arn_parts
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import fail
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import partition_of
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_iam_module
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import apply_group
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import GROUP_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import desired_group
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import group_result
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import plan_group
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import policies_to_verify
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import prepare_group
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import read_group
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import reads_needed
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import resolve_policy_arns
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import verify_policies
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
 
-ARGUMENT_SPEC = dict(
-    name=dict(type='str', required=True),
-    path=dict(type='str'),
-    managed_policies=dict(type='list', elements='str'),
-    purge_policies=dict(type='bool', default=False),
-    inline_policies=dict(type='dict'),
-    purge_inline_policies=dict(type='bool', default=False),
-    state=dict(type='str', choices=['present', 'absent'], default='present'),
-)
+ARGUMENT_SPEC = dict(GROUP_OPTIONS)
 
 
 def run(module):
     desired = desired_group(module.params)
     client = iam_client(module)
-    needed = reads_needed(desired)
-    current = read_group(client, desired['name'], needed)
-    if desired['managed_policies'] is not None and desired['state'] == 'present':
-        partition = arn_parts(current['arn'])['partition'] if current else partition_of(client)
-        resolved = resolve_policy_arns(desired['managed_policies'], partition)
-        verify_policies(client, resolved, policies_to_verify(current, list(resolved)))
-        desired = dict(desired, managed_policies=list(resolved))
-    plan = plan_group(current, desired)
-    responses = []
-    if plan.changed and not module.check_mode:
-        responses = Executor(client).run_all(plan.actions)
-        if current is None and desired['state'] == 'present' and not responses[0][1]:
-            # CreateGroup met a group that a retried request had already made: read it.
-            current = read_group(client, desired['name'], needed)
-    result = dict(changed=plan.changed)
-    group = group_result(current, plan, responses, desired)
-    if group is not None:
-        result['group'] = group
-    if module._diff:  # pylint: disable=protected-access
-        result['diff'] = plan.diff()
+    current = read_group(client, desired['name'], reads_needed(desired))
+    desired, plan = prepare_group(client, desired, current)
+    result = apply_group(module, client, desired, current, plan)
+    if not module._diff:  # pylint: disable=protected-access
+        result.pop('diff')
     return result
 
 
 def main():
-    module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    try:
-        module.exit_json(**run(module))
-    except OptionError as error:
-        module.fail_json(msg=error.message)
-    except IAMFailure as failure:
-        fail(module, failure)
+    run_iam_module(ARGUMENT_SPEC, run)
 
 
 if __name__ == '__main__':

@@ -141,14 +141,12 @@ role:
       sample: [arn:aws:iam::aws:policy/AWSSupportAccess]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Executor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import arn_parts
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import error_code
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import fail
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_iam_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import partition_of
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import sts_client
@@ -160,7 +158,6 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import d
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import plan_role
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import read_role
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import role_result
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
 
 ARGUMENT_SPEC = dict(
     name=dict(type='str', required=True),
@@ -217,13 +214,7 @@ def run(module):
 
 
 def main():
-    module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    try:
-        module.exit_json(**run(module))
-    except OptionError as error:
-        module.fail_json(msg=error.message)
-    except IAMFailure as failure:
-        fail(module, failure)
+    run_iam_module(ARGUMENT_SPEC, run)
 
 
 if __name__ == '__main__':

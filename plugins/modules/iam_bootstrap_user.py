@@ -162,6 +162,8 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 seealso:
   - module: awsbootstrap.iam.iam_bootstrap_group
+  - module: awsbootstrap.iam.iam_bootstrap_identities
+    description: The same options for several groups and users in one task, reading the account once.
   - module: awsbootstrap.iam.aws_cli_profile
   - module: amazon.aws.iam_user
   - module: amazon.aws.iam_access_key
@@ -312,121 +314,34 @@ deleted_access_keys:
   sample: [AKIAI44QH8DHBEXAMPLE]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Executor
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import arn_parts
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import fail
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import sign_in_url
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_credentials_csv import write_credentials_csv
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_passwords import check_password
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_passwords import generate_password
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_iam_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_passwords import read_password_policy
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import apply_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import USER_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import desired_user
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import password_needed
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import plan_user
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import read_last_used
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import read_user
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import user_result
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_removal import plan_user_removal
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_removal import read_user_for_removal
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import apply_user_run
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import prepare_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import remove_user
 
-ARGUMENT_SPEC = dict(
-    name=dict(type='str', required=True),
-    path=dict(type='str'),
-    tags=dict(type='dict'),
-    purge_tags=dict(type='bool', default=True),
-    groups=dict(type='list', elements='str'),
-    purge_groups=dict(type='bool', default=False),
-    console_access=dict(type='bool'),
-    password=dict(type='str', no_log=True),
-    password_reset_required=dict(type='bool', default=True, no_log=False),
-    update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
-    access_key_state=dict(type='str', choices=['present', 'absent'], no_log=False),
-    access_key_in_use=dict(type='str', no_log=False),
-    access_key_max_age_days=dict(type='int', no_log=False),
-    retire_other_access_keys=dict(type='bool', default=False, no_log=False),
-    credentials_csv=dict(type='path'),
-    state=dict(type='str', choices=['present', 'absent'], default='present'),
-)
+ARGUMENT_SPEC = dict(USER_OPTIONS)
 
 
-def remove(module, client, desired):
-    current = read_user_for_removal(client, desired['name'], module.warn)
-    plan = plan_user_removal(current)
-    if plan.changed and not module.check_mode:
-        Executor(client).run_all(plan.actions)
-    return dict(changed=plan.changed, diff=plan.diff())
-
-
-def ensure(module, client, desired):
-    current = read_user(client, desired)
-    password = None
-    if password_needed(current, desired):
-        policy = read_password_policy(client)
-        if desired['password'] is not None:
-            check_password('password', desired['password'], policy)
-            password = desired['password']
-        else:
-            password = generate_password(policy)
-    plan, key_plan = plan_user(current, desired, password)
-    if key_plan.needs_last_used:
-        plan, key_plan = plan_user(current, desired, password, read_last_used(client, key_plan.needs_last_used))
-    if key_plan.error:
-        raise IAMFailure(key_plan.error)
-    responses = {}
-    if plan.changed and not module.check_mode:
-        known = [key['access_key_id'] for key in (current or {}).get('access_keys') or []]
-        hooks = {}
-        if desired['credentials_csv'] and password is not None:
-            def save_password_first(done):
-                # The password exists only in this run: keep it in the CSV before IAM is asked to set
-                # it, so that a run killed right after cannot lose it (a re-run would not set another).
-                arn = ((done.get('CreateUser') or {}).get('User') or {}).get('Arn') or (current or {}).get('arn')
-                if arn is None:
-                    arn = read(client, 'GetUser', UserName=desired['name'])['User']['Arn']
-                write_csv(module, client, desired, {'user': {'arn': arn}, 'access_key_id': None}, password)
-            hooks = {'CreateLoginProfile': save_password_first, 'UpdateLoginProfile': save_password_first}
-        responses = apply_user(client, plan, known, hooks)
-        if current is None and not responses.get('CreateUser'):
-            # CreateUser met a user that its own retried request had already made.
-            current = read_user(client, dict(desired, groups=None, console_access=None, access_key=None))
-    result = user_result(current, desired, plan, key_plan, responses, password, module.check_mode)
-    if desired['credentials_csv'] and not module.check_mode and (password is not None or result.get('secret_access_key')):
-        write_csv(module, client, desired, result, password)
-    return dict(result, changed=plan.changed, diff=plan.diff())
-
-
-def write_csv(module, client, desired, result, password):
-    arn = arn_parts(result['user']['arn']) or {}
-    aliases = (read(client, 'ListAccountAliases') or {}).get('AccountAliases') or []
-    link = sign_in_url(arn.get('partition', 'aws'), arn.get('account_id'), aliases[0] if aliases else None)
-    try:
-        write_credentials_csv(desired['credentials_csv'], desired['name'], link, password,
-                              result['access_key_id'] if result.get('secret_access_key') else None, result.get('secret_access_key'))
-    except (OSError, ValueError) as exc:
-        # The secrets exist only now: keep the run's result (and them) rather than fail.
-        module.warn('credentials_csv: could not write %s (%s); the new credentials are only in this result' % (desired['credentials_csv'], exc))
+def run(module):
+    desired = desired_user(module.params)
+    client = iam_client(module)
+    if desired['state'] == 'absent':
+        result = remove_user(module, client, desired)
+    else:
+        current = read_user(client, desired)
+        result = apply_user_run(module, client, prepare_user(client, desired, current, lambda: read_password_policy(client)))
+    if not module._diff:  # pylint: disable=protected-access
+        result.pop('diff')
+    return result
 
 
 def main():
-    module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    try:
-        desired = desired_user(module.params)
-        client = iam_client(module)
-        result = remove(module, client, desired) if desired['state'] == 'absent' else ensure(module, client, desired)
-        if not module._diff:  # pylint: disable=protected-access
-            result.pop('diff')
-        module.exit_json(**result)
-    except OptionError as error:
-        module.fail_json(msg=error.message)
-    except IAMFailure as failure:
-        fail(module, failure)
+    run_iam_module(ARGUMENT_SPEC, run)
 
 
 if __name__ == '__main__':

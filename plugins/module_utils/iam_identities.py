@@ -1,0 +1,159 @@
+# -*- coding: utf-8 -*-
+# Copyright: awsbootstrap.iam contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Groups and users in one task: the account's users and groups are read once, every entry is
+checked and planned before the first write, then the plans are applied in an order that never
+needs a group before it exists: groups, users, removed users, removed groups."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import arn_parts
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read_pages
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import sign_in_url
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import desired_group
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import group_from_details
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import desired_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import NAME_MAX
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import NAME_PATTERN
+
+ACCOUNT_ID_PATTERN = re.compile(r'[0-9]{12}')
+# The most entities GetAccountAuthorizationDetails returns per call.
+DETAILS_PAGE_SIZE = 1000
+
+
+def entry_label(option, index, entry):
+    """How messages name one entry of ``groups`` or ``users``: by its name when it is a valid one."""
+    name = entry.get('name') if isinstance(entry, dict) else None
+    valid = isinstance(name, str) and len(name) <= NAME_MAX[option[:-1]] and NAME_PATTERN.fullmatch(name)
+    return '%s[%s]' % (option, name if valid else index)
+
+
+@contextlib.contextmanager
+def entry_errors(label):
+    """Errors raised for one entry name it: ``users[PowerUser].password: ...``."""
+    try:
+        yield
+    except OptionError as error:
+        raise OptionError('%s.%s' % (label, error.option), error.rule) from error
+    except IAMFailure as failure:
+        raise IAMFailure('%s: %s' % (label, failure.message), failure.exception) from failure
+
+
+def desired_identities(params):
+    """(groups, users): every entry checked as its own module checks it, then across entries. No I/O."""
+    found = {}
+    for option, desire in (('groups', desired_group), ('users', desired_user)):
+        entries = []
+        for index, entry in enumerate(params.get(option) or []):
+            label = entry_label(option, index, entry)
+            with entry_errors(label):
+                desired = desire(entry)
+            if any(other['name'].lower() == desired['name'].lower() for other in entries):
+                raise OptionError(label, 'the %s %r is given twice' % (option[:-1], desired['name']))
+            entries.append(dict(desired, label=label))
+        found[option] = entries
+    removed = {group['name'].lower() for group in found['groups'] if group['state'] == 'absent'}
+    for user in found['users']:
+        if user['state'] == 'present':
+            for group in [group for group in user['groups'] or [] if group.lower() in removed]:
+                raise OptionError('%s.groups' % user['label'], 'the group %r is removed by this task (groups[%s] has state=absent)' % (group, group))
+    return found['groups'], found['users']
+
+
+def read_identities(client):
+    """Every user and group of the account, with GetAccountAuthorizationDetails (one call per 1000)."""
+    return read_pages(client, 'GetAccountAuthorizationDetails', Filter=['User', 'Group'],
+                      PaginationConfig={'PageSize': DETAILS_PAGE_SIZE}) or {}
+
+
+def snapshot_from_details(details):
+    """{'users': {name: entry}, 'groups': {name: current group}} from GetAccountAuthorizationDetails,
+    keyed by lower-case name: IAM names are unique regardless of case, and found regardless of it. Pure."""
+    users = {user['UserName'].lower(): user for user in details.get('UserDetailList') or []}
+    members = {}
+    for user in users.values():
+        for group in user.get('GroupList') or []:
+            members.setdefault(group.lower(), []).append(user['UserName'])
+    groups = {group['GroupName'].lower(): group_from_details(group, members.get(group['GroupName'].lower(), []))
+              for group in details.get('GroupDetailList') or []}
+    return {'users': users, 'groups': groups}
+
+
+def known(snapshot, option, name):
+    """The snapshot's entry for ``name`` in ``option`` ('users' or 'groups'), or None."""
+    return snapshot[option].get(name.lower())
+
+
+def check_group_references(groups, users, snapshot):
+    """Every group a user is to join exists, or is made by this task; before any write."""
+    made = {group['name'].lower() for group in groups if group['state'] == 'present'}
+    for user in users:
+        if user['state'] != 'present':
+            continue
+        for group in user['groups'] or []:
+            if group.lower() not in made and known(snapshot, 'groups', group) is None:
+                raise OptionError('%s.groups' % user['label'], 'no IAM group %r exists, and groups does not create it' % group)
+
+
+def account_from_arns(arns):
+    """(partition, account id) of the first ARN that has an account, or (None, None)."""
+    for arn in arns:
+        parts = arn_parts(arn)
+        if parts and ACCOUNT_ID_PATTERN.fullmatch(parts['account_id']):
+            return parts['partition'], parts['account_id']
+    return None, None
+
+
+def account_facts(partition, account_id):
+    if account_id is None:
+        return {'account_id': None, 'sign_in_url': None}
+    return {'account_id': account_id, 'sign_in_url': sign_in_url(partition, account_id)}
+
+
+def application_order(groups, users):
+    """Indexes of the entries in the order their plans are applied: created or updated groups, then
+    users, then removed users, then removed groups."""
+    order = [('groups', index) for index, group in enumerate(groups) if group['state'] == 'present']
+    order += [('users', index) for index, user in enumerate(users) if user['state'] == 'present']
+    order += [('users', index) for index, user in enumerate(users) if user['state'] == 'absent']
+    order += [('groups', index) for index, group in enumerate(groups) if group['state'] == 'absent']
+    return order
+
+
+def once(function):
+    """``function`` called at most once; later calls return its first answer."""
+    answers = []
+
+    def call():
+        if not answers:
+            answers.append(function())
+        return answers[0]
+    return call
+
+
+def combined_diff(results):
+    """Takes each entry's ``diff`` out of ``results``: {'before': {'groups': {name: ...}, 'users': ...}, 'after': ...}
+    with the entries that change."""
+    diff = {'before': {'groups': {}, 'users': {}}, 'after': {'groups': {}, 'users': {}}}
+    for option in ('groups', 'users'):
+        for entry in results[option]:
+            entry_diff = entry.pop('diff', None) or {}
+            if entry['changed']:
+                diff['before'][option][entry['name']] = entry_diff.get('before', {})
+                diff['after'][option][entry['name']] = entry_diff.get('after', {})
+    return diff
+
+
+def result_arns(snapshot, results):
+    """Every ARN the task saw: the account's users and groups, and those it created."""
+    arns = [user.get('Arn') for user in snapshot['users'].values()]
+    arns += [group.get('arn') for group in snapshot['groups'].values()]
+    arns += [(entry.get('group') or {}).get('arn') for entry in results['groups']]
+    arns += [(entry.get('user') or {}).get('arn') for entry in results['users']]
+    return [arn for arn in arns if arn]

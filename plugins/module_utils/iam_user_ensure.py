@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright: awsbootstrap.iam contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Bringing one IAM user to its desired state, in two steps that a batch can separate:
+``prepare_user`` makes every check that needs IAM (password policy, keys' last use) and the plan,
+with no write; ``apply_user_run`` carries the plan out and builds the result."""
+
+from __future__ import annotations
+
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Executor
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import arn_parts
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import sign_in_url
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_credentials_csv import write_credentials_csv
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_passwords import check_password
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_passwords import generate_password
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import apply_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import password_needed
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import plan_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import read_last_used
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import read_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import user_result
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_removal import plan_user_removal
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_removal import read_user_for_removal
+
+
+class UserRun:
+    """One user's prepared change: ``current`` as read, the password to set (if any), the plans."""
+
+    def __init__(self, desired, current, password, plan, key_plan):
+        self.desired = desired
+        self.current = current
+        self.password = password
+        self.plan = plan
+        self.key_plan = key_plan
+
+
+def prepare_user(client, desired, current, password_policy):
+    """The plan for a user with state=present; ``password_policy()`` returns the account's policy
+    (called only when a password is set). Raises before any write when the plan cannot be carried out."""
+    password = None
+    if password_needed(current, desired):
+        policy = password_policy()
+        if desired['password'] is not None:
+            check_password('password', desired['password'], policy)
+            password = desired['password']
+        else:
+            password = generate_password(policy)
+    plan, key_plan = plan_user(current, desired, password)
+    if key_plan.needs_last_used:
+        plan, key_plan = plan_user(current, desired, password, read_last_used(client, key_plan.needs_last_used))
+    if key_plan.error:
+        raise IAMFailure(key_plan.error)
+    return UserRun(desired, current, password, plan, key_plan)
+
+
+def apply_user_run(module, client, run, executor=None):
+    """Apply a prepared plan (not in check mode); the module's result for that user, with ``changed`` and ``diff``."""
+    desired, current, password, plan = run.desired, run.current, run.password, run.plan
+    responses = {}
+    if plan.changed and not module.check_mode:
+        known = [key['access_key_id'] for key in (current or {}).get('access_keys') or []]
+        hooks = {}
+        if desired['credentials_csv'] and password is not None:
+            def save_password_first(done):
+                # The password exists only in this run: keep it in the CSV before IAM is asked to set
+                # it, so that a run killed right after cannot lose it (a re-run would not set another).
+                arn = ((done.get('CreateUser') or {}).get('User') or {}).get('Arn') or (current or {}).get('arn')
+                if arn is None:
+                    arn = read(client, 'GetUser', UserName=desired['name'])['User']['Arn']
+                write_csv(module, client, desired, {'user': {'arn': arn}, 'access_key_id': None}, password)
+            hooks = {'CreateLoginProfile': save_password_first, 'UpdateLoginProfile': save_password_first}
+        responses = apply_user(client, plan, known, hooks, executor)
+        if current is None and not responses.get('CreateUser'):
+            # CreateUser met a user that its own retried request had already made.
+            current = read_user(client, dict(desired, groups=None, console_access=None, access_key=None))
+    result = user_result(current, desired, plan, run.key_plan, responses, password, module.check_mode)
+    if desired['credentials_csv'] and not module.check_mode and (password is not None or result.get('secret_access_key')):
+        write_csv(module, client, desired, result, password)
+    return dict(result, changed=plan.changed, diff=plan.diff())
+
+
+def remove_user(module, client, desired, executor=None):
+    """state=absent: read everything attached to the user, remove it all (not in check mode)."""
+    current = read_user_for_removal(client, desired['name'], module.warn)
+    plan = plan_user_removal(current)
+    if plan.changed and not module.check_mode:
+        (executor or Executor(client)).run_all(plan.actions)
+    return dict(changed=plan.changed, diff=plan.diff())
+
+
+def write_csv(module, client, desired, result, password):
+    arn = arn_parts(result['user']['arn']) or {}
+    aliases = (read(client, 'ListAccountAliases') or {}).get('AccountAliases') or []
+    link = sign_in_url(arn.get('partition', 'aws'), arn.get('account_id'), aliases[0] if aliases else None)
+    try:
+        write_credentials_csv(desired['credentials_csv'], desired['name'], link, password,
+                              result['access_key_id'] if result.get('secret_access_key') else None, result.get('secret_access_key'))
+    except (OSError, ValueError) as exc:
+        # The secrets exist only now: keep the run's result (and them) rather than fail.
+        module.warn('credentials_csv: could not write %s (%s); the new credentials are only in this result' % (desired['credentials_csv'], exc))
