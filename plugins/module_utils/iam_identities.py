@@ -23,6 +23,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation im
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import NAME_PATTERN
 
 ACCOUNT_ID_PATTERN = re.compile(r'[0-9]{12}')
+OPTION_PREFIX = re.compile(r'[a-z_]+: ')
 # The most entities GetAccountAuthorizationDetails returns per call.
 DETAILS_PAGE_SIZE = 1000
 
@@ -42,7 +43,9 @@ def entry_errors(label):
     except OptionError as error:
         raise OptionError('%s.%s' % (label, error.option), error.rule) from error
     except IAMFailure as failure:
-        raise IAMFailure('%s: %s' % (label, failure.message), failure.exception) from failure
+        # A message of ours that starts with the option it is about (the two-key limit's) joins the label.
+        joint = '.' if failure.exception is None and OPTION_PREFIX.match(failure.message) else ': '
+        raise IAMFailure('%s%s%s' % (label, joint, failure.message), failure.exception) from failure
 
 
 def desired_identities(params):
@@ -148,6 +151,32 @@ def combined_diff(results):
                 diff['before'][option][entry['name']] = entry_diff.get('before', {})
                 diff['after'][option][entry['name']] = entry_diff.get('after', {})
     return diff
+
+
+def settle_memberships(results):
+    """Each group's members after the whole task: the users it added to (or removed from) the group
+    are applied after the group itself, so the group's own result cannot know them."""
+    for group_entry in results['groups']:
+        group = group_entry.get('group')
+        if group is None:
+            continue
+        members = {member.lower(): member for member in group.get('members') or []}
+        for user_entry in results['users']:
+            name = user_entry['name']
+            if user_entry['state'] == 'absent':
+                members.pop(name.lower(), None)
+                continue
+            groups = (user_entry.get('user') or {}).get('groups')
+            if groups is None:
+                continue
+            if group['group_name'].lower() in {joined.lower() for joined in groups}:
+                members.setdefault(name.lower(), name)
+            else:
+                members.pop(name.lower(), None)
+        group['members'] = sorted(members.values())
+        after = (group_entry.get('diff') or {}).get('after')
+        if after and 'members' in after:
+            after['members'] = group['members']
 
 
 def result_arns(snapshot, results):

@@ -316,6 +316,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities im
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import once
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import read_identities
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import result_arns
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import settle_memberships
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import snapshot_from_details
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_passwords import read_password_policy
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import USER_OPTIONS
@@ -377,6 +378,7 @@ def run(module):
         with entry_errors(desired['label']):
             outcome = apply_entry(module, client, executor, desired, prepared[option][index])
         results[option][index] = dict(outcome, name=desired['name'], state=desired['state'])
+    settle_memberships(results)
     diff = combined_diff(results)
     partition, account_id = account_from_arns(result_arns(snapshot, results))
     if account_id is None:

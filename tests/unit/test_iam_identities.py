@@ -18,7 +18,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFai
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import desired_group, prepare_group
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import (
     account_facts, account_from_arns, application_order, check_group_references, combined_diff, desired_identities,
-    entry_errors, known, once, snapshot_from_details)
+    entry_errors, known, once, settle_memberships, snapshot_from_details)
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import desired_user, read_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
 
@@ -155,6 +155,14 @@ def test_entry_errors_prefix_the_label():
         with entry_errors('users[alice]'):
             raise IAMFailure('CreateUser failed: denied', cause)
     assert failed.value.message == 'users[alice]: CreateUser failed: denied' and failed.value.exception is cause
+
+
+def test_entry_errors_join_a_failure_that_names_its_option():
+    # The two-key limit is an IAMFailure of ours (no botocore error) whose text starts with the option.
+    with pytest.raises(IAMFailure) as failed:
+        with entry_errors('users[alice]'):
+            raise IAMFailure('access_key_state: a new key is needed')
+    assert failed.value.message == 'users[alice].access_key_state: a new key is needed'
 
 
 # --- snapshot_from_details ------------------------------------------------------------------------
@@ -529,3 +537,41 @@ def test_a_user_may_not_join_a_removed_group_written_in_another_case():
     with pytest.raises(OptionError) as raised:
         desired_identities(params)
     assert raised.value.message.startswith('users[bob].groups: ')
+
+
+# --- settle_memberships ---------------------------------------------------------------------------
+
+def _group_entry(name, members, changed=True):
+    return {'name': name, 'state': 'present', 'changed': changed,
+            'group': {'group_name': name, 'members': list(members)},
+            'diff': {'before': {}, 'after': {'group_name': name, 'members': list(members)}}}
+
+
+def _user_entry(name, groups=None, state='present'):
+    entry = {'name': name, 'state': state, 'changed': True}
+    if state == 'present':
+        entry['user'] = {'user_name': name} if groups is None else {'user_name': name, 'groups': list(groups)}
+    return entry
+
+
+def test_members_after_the_task_include_users_it_added_and_drop_those_it_removed():
+    results = {
+        'groups': [_group_entry('Admins', ['old', 'stays']), _group_entry('Devs', [])],
+        'users': [
+            _user_entry('new', ['Admins', 'devs']),   # joins both (names compared regardless of case)
+            _user_entry('old', state='absent'),       # removed user leaves its groups
+            _user_entry('Stays'),                     # groups not managed: membership untouched
+            _user_entry('moved', ['Devs']),           # not in Admins after the task
+        ],
+    }
+    settle_memberships(results)
+    assert results['groups'][0]['group']['members'] == ['new', 'stays']
+    assert results['groups'][1]['group']['members'] == ['moved', 'new']
+    assert results['groups'][0]['diff']['after']['members'] == ['new', 'stays']
+
+
+def test_a_removed_group_has_no_members_to_settle():
+    results = {'groups': [{'name': 'Gone', 'state': 'absent', 'changed': True, 'diff': {'before': {}, 'after': {}}}],
+               'users': [_user_entry('new', ['Gone'])]}
+    settle_memberships(results)
+    assert 'group' not in results['groups'][0] and results['groups'][0]['diff']['after'] == {}
