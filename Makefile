@@ -10,7 +10,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_HOME := $(CURDIR)/.build/ansible-home
 PYTEST := $(BIN)/python -m pytest -c tests/pytest.ini
 
-.PHONY: help venv test lint sanity unit integration molecule demo build lock clean
+.PHONY: help venv test lint sanity unit integration test-deps molecule demo build lock clean
 
 help:
 	@echo "make test   - build .venv, then ansible-lint, ansible-test sanity, unit and integration tests"
@@ -43,8 +43,22 @@ sanity: venv
 unit: venv
 	$(PYTEST) tests/unit
 
-integration: venv
+integration: venv test-deps
 	$(PYTEST) tests/integration
+
+# The fleet tests start their own sshd on 127.0.0.1 (tests/utils/sshd.py). As root, install Debian's
+# openssh-server when it is missing, with a policy-rc.d (if the machine has none) so that its postinst
+# starts no system sshd ("policy-rc.d denied execution of start" is expected).
+SSHD := /usr/sbin/sshd
+APT_INSTALL_SSHD := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssh-server
+test-deps:
+	@if [ "$$(id -u)" = 0 ] && [ ! -x $(SSHD) ]; then \
+	  set -e; policy=; \
+	  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; policy=1; fi; \
+	  trap '[ -z "$$policy" ] || rm -f /usr/sbin/policy-rc.d' EXIT; \
+	  echo "installing openssh-server for the fleet tests"; \
+	  $(APT_INSTALL_SSHD) || (apt-get update && $(APT_INSTALL_SSHD)); \
+	fi
 
 # Scenarios under extensions/molecule (default driver, no containers); workstation needs root.
 # Each gets a fresh ephemeral folder: with an unmanaged driver Molecule would otherwise remember

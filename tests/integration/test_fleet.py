@@ -4,14 +4,15 @@
 
 """The fleet flow: one IAM user and key per developer, healing, forced rotation, an interrupted run, offboarding.
 
-Each workstation is its own throw-away OS user on this machine, reached through become; IAM is one
-moto server behind the recording proxy. Every check of a workstation is the real AWS CLI run as
-that developer's OS user.
+Each workstation is its own throw-away OS user on this machine, reached through become, or through
+a private sshd on 127.0.0.1 logging in as that user; IAM is one moto server behind the recording
+proxy. Every check of a workstation is the real AWS CLI run as that developer's OS user.
 """
 
 from __future__ import annotations
 
 import os
+import pwd
 import re
 import signal
 import subprocess
@@ -23,23 +24,40 @@ import pytest
 from tests.utils.ansible_runner import BIN, ROOT, base_env, run_playbook
 from tests.utils.aws_proxy import Faults
 from tests.utils.fleet import Fleet
+from tests.utils.sshd import PrivateSshd
 
 BOOTSTRAP = os.path.join(ROOT, 'playbooks', 'bootstrap.yml')
 ROTATE = os.path.join(ROOT, 'playbooks', 'rotate_keys.yml')
 SANDBOX_VARS = '@' + os.path.join(ROOT, 'playbooks', 'vars', 'sandbox.yml')
 SIZE = 5
+SSH_SIZE = 3
 
 pytestmark = pytest.mark.root
 
 
-@pytest.fixture(scope='module')
-def fleet():
+def require_root():
     if os.geteuid() != 0:
         if os.environ.get('CI'):
             pytest.fail('CI must run the fleet tests as root')
         pytest.skip('the fleet tests create throw-away OS users: run as root')
+
+
+@pytest.fixture(scope='module')
+def fleet():
+    require_root()
     with Fleet(SIZE) as built:
         yield built
+
+
+@pytest.fixture(scope='module')
+def ssh_fleet():
+    """A fleet of its own, reached through a private sshd (stopped before the OS users go)."""
+    require_root()
+    with Fleet(SSH_SIZE) as built:
+        users = [host['workstation_user'] for host in built.hosts.values()]
+        # Every session finds the shared AWS CLI first, as fleet.path_env() does for local connections.
+        with PrivateSshd(login_users=users, set_env={'PATH': built.cli_bin + ':/usr/local/bin:/usr/bin:/bin'}) as sshd:
+            yield built, sshd
 
 
 def iam_client(proxy):
@@ -51,9 +69,9 @@ def keys_of(proxy, user):
     return iam_client(proxy).list_access_keys(UserName=user)['AccessKeyMetadata']
 
 
-def run(proxy, fleet, home, tmp_path, playbook=BOOTSTRAP, overrides=None, args=()):
+def run(proxy, fleet, home, tmp_path, playbook=BOOTSTRAP, overrides=None, args=(), sshd=None):
     """One fleet run at -vvvv with --diff; no secret of any workstation may appear in its output."""
-    inventory = fleet.inventory(str(tmp_path / 'inventory.yml'), overrides)
+    inventory = fleet.inventory(str(tmp_path / 'inventory.yml'), overrides, sshd=sshd)
     env = dict(proxy.env, PATH=fleet.path_env())
     proc = run_playbook(playbook, home, env, args=('-i', inventory, '-e', SANDBOX_VARS, '-vvvv', '--diff') + tuple(args), check=False)
     output = proc.stdout + proc.stderr
@@ -200,3 +218,34 @@ def test_fleet_bootstrap_converges_under_faults(make_aws_proxy, fleet, home, tmp
         keys = keys_of(faulty, host['workstation_iam_user'])
         assert len(keys) == 1 and keys[0]['AccessKeyId'] in open(os.path.join(host['home'], '.aws', 'credentials')).read()
         assert [g['GroupName'] for g in iam.list_groups_for_user(UserName=host['workstation_iam_user'])['Groups']] == ['PowerUsers']
+
+
+def test_fleet_through_a_private_sshd(aws_proxy, ssh_fleet, home, tmp_path):
+    """bootstrap.yml over SSH, each workstation logged into as its developer's own OS user (so no become)."""
+    fleet, sshd = ssh_fleet
+    proc = run(aws_proxy, fleet, home, tmp_path, sshd=sshd)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert 'developers ok=0 created=%d rotated=0 removed=0 failed hosts=0' % SSH_SIZE in proc.stdout
+    users = sorted(host['workstation_user'] for host in fleet.hosts.values())
+    for user in users:
+        assert 'ESTABLISH SSH CONNECTION FOR USER: %s' % user in proc.stdout + proc.stderr
+    assert 'BECOME-SUCCESS' not in proc.stdout + proc.stderr
+    files = {host: fleet.credentials(host) for host in fleet.hosts}
+
+    aws_proxy.clear()
+    proc = run(aws_proxy, fleet, home, tmp_path, sshd=sshd)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    changed = recap(proc.stdout)
+    assert sorted(changed) == sorted(['localhost'] + list(fleet.hosts)), proc.stdout[-3000:]
+    assert all(count == 0 for count, _failed in changed.values()), proc.stdout[-3000:]
+    assert aws_proxy.write_calls() == []
+    assert {host: fleet.credentials(host) for host in fleet.hosts} == files
+
+    for host in fleet.hosts.values():
+        uid = pwd.getpwnam(host['workstation_user']).pw_uid
+        for name in ('credentials', 'config'):
+            info = os.stat(os.path.join(host['home'], '.aws', name))
+            assert (info.st_uid, oct(info.st_mode & 0o777)) == (uid, '0o600'), (host['workstation_user'], name)
+    assert_every_developer_works(aws_proxy, fleet)
+    accepted = re.findall(r'^Accepted publickey for (\S+) from 127\.0\.0\.1 ', sshd.log_since_ready(), re.M)
+    assert sorted(set(accepted)) == users, sshd.log_since_ready()[-3000:]

@@ -2,7 +2,7 @@
 # Copyright: awsbootstrap.iam contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""A fleet of workstations on this machine: one throw-away OS user per host, reached through become."""
+"""A fleet of workstations on this machine: one throw-away OS user per host, reached through become or a private sshd."""
 
 from __future__ import annotations
 
@@ -46,8 +46,13 @@ class Fleet:
         for host in self.hosts.values():
             shutil.rmtree(os.path.join(host['home'], '.aws'), ignore_errors=True)
 
-    def inventory(self, path, overrides=None):
-        """Write an inventory of the fleet to ``path``; ``overrides`` = {host: {var: value}}."""
+    def inventory(self, path, overrides=None, sshd=None):
+        """Write an inventory of the fleet to ``path``; ``overrides`` = {host: {var: value}}.
+
+        By default every host is a local connection with become (su) to its OS user. With ``sshd``
+        (a tests.utils.sshd.PrivateSshd) every host is reached through that daemon, logging in as its
+        own OS user: the developer's own account, as on a real workstation, so the role needs no become.
+        """
         hosts = {}
         for name, host in self.hosts.items():
             variables = {
@@ -57,6 +62,16 @@ class Fleet:
                 'workstation_user': host['workstation_user'],
                 'workstation_iam_user': host['workstation_iam_user'],
             }
+            if sshd is not None:
+                del variables['ansible_become_method']
+                variables.update({
+                    'ansible_connection': 'ssh',
+                    'ansible_host': '127.0.0.1',
+                    'ansible_port': sshd.port,
+                    'ansible_user': host['workstation_user'],
+                    'ansible_ssh_private_key_file': sshd.client_key,
+                    'ansible_ssh_common_args': sshd.ssh_args,
+                })
             variables.update((overrides or {}).get(name, {}))
             hosts[name] = variables
         with open(path, 'w', encoding='utf-8') as handle:
