@@ -15,6 +15,8 @@ import tempfile
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
 
 HEADER = ['User name', 'Password', 'Access key ID', 'Secret access key', 'Console login link']
+# tempfile.mkstemp's random part.
+TEMP_SUFFIX_LENGTH = 8
 
 
 def _read_rows(path):
@@ -51,6 +53,27 @@ def check_csv_target(option, path, user_name):
         raise OptionError(option, '%s holds the credentials of IAM user %s, not %s; not overwritten' % (path, ', '.join(others), user_name))
 
 
+def temp_prefix(path):
+    return '.%s.' % os.path.basename(path)
+
+
+def sweep_stale_temps(path):
+    """Delete the temp files an earlier write of ``path`` left when it was killed between creating and
+    renaming them: they may hold a secret. Only regular files of ours with the temp name are touched."""
+    folder = os.path.dirname(os.path.abspath(path))
+    prefix = temp_prefix(path)
+    for name in os.listdir(folder):
+        if not name.startswith(prefix) or len(name) != len(prefix) + TEMP_SUFFIX_LENGTH:
+            continue
+        candidate = os.path.join(folder, name)
+        try:
+            info = os.lstat(candidate)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+                os.unlink(candidate)
+        except OSError:
+            pass
+
+
 def write_credentials_csv(path, user_name, sign_in_url, password=None, access_key_id=None, secret_access_key=None):
     """Write (or update) the user's row; values not created in this run are kept from an existing row."""
     row = {name: '' for name in HEADER}
@@ -70,7 +93,8 @@ def write_credentials_csv(path, user_name, sign_in_url, password=None, access_ke
     writer.writerow(HEADER)
     writer.writerow([row[name] for name in HEADER])
     folder = os.path.dirname(os.path.abspath(path))
-    handle, temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=folder)
+    sweep_stale_temps(path)
+    handle, temp = tempfile.mkstemp(prefix=temp_prefix(path), dir=folder)
     try:
         os.fchmod(handle, 0o600)
         with os.fdopen(handle, 'w', encoding='utf-8') as stream:

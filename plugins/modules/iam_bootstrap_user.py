@@ -129,7 +129,8 @@ options:
       - Path on the controller of a file to write, in the IAM console's format
         (C(User name,Password,Access key ID,Secret access key,Console login link)), when this run sets a
         password or creates a key. Values not created by the run are kept from the user's existing row.
-      - Written atomically with mode C(0600). A file that holds another IAM user's row, belongs to
+      - Written atomically with mode C(0600) (a temp file beside it, then renamed); a temp file that a
+        killed earlier write left there is deleted. A file that holds another IAM user's row, belongs to
         another OS user, or is not such a CSV is refused before any change.
       - Needs O(console_access=true) or O(access_key_state=present).
     type: path
