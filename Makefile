@@ -63,9 +63,12 @@ test-deps:
 # Scenarios under extensions/molecule (default driver, no containers); workstation needs root.
 # Each gets a fresh ephemeral folder: with an unmanaged driver Molecule would otherwise remember
 # "already prepared" from an earlier run and skip the step that starts the scenario's moto server.
+# The fleet scenario's moto server gets a port that is free now (AWSBOOTSTRAP_FLEET_PORT overrides it).
 MOLECULE_SCENARIOS := account_admin workstation fleet
 molecule: venv
-	@set -e; for scenario in $(MOLECULE_SCENARIOS); do \
+	@set -e; \
+	export AWSBOOTSTRAP_FLEET_PORT=$${AWSBOOTSTRAP_FLEET_PORT:-$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}; \
+	for scenario in $(MOLECULE_SCENARIOS); do \
 	  rm -rf .build/molecule/$$scenario; mkdir -p .build/molecule/$$scenario; \
 	  MOLECULE_EPHEMERAL_DIRECTORY=$(CURDIR)/.build/molecule/$$scenario $(BIN)/molecule test -s $$scenario; \
 	done
