@@ -143,6 +143,8 @@ notes:
   - API calls on a re-run with nothing to change are one GetAccountAuthorizationDetails (per 1000 users
     and groups in the account), and GetLoginProfile / ListAccessKeys for the users whose
     O(users[].console_access) / O(users[].access_key_state) is set.
+  - Besides the permissions of the single-entry modules, the caller needs
+    C(iam:GetAccountAuthorizationDetails) (AdministratorAccess and the root user have it).
   - The sign-in URL is made from the account id found in the users' and groups' ARNs; only when there
     is none (check mode on an empty account) is it asked from STS (GetCallerIdentity).
   - A failure while applying stops the task; what was applied stays, and the next run carries on from
