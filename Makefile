@@ -46,18 +46,19 @@ unit: venv
 integration: venv test-deps
 	$(PYTEST) tests/integration
 
-# The fleet tests start their own sshd on 127.0.0.1 (tests/utils/sshd.py). As root, install Debian's
-# openssh-server when it is missing, with a policy-rc.d (if the machine has none) so that its postinst
-# starts no system sshd ("policy-rc.d denied execution of start" is expected).
+# The fleet tests start their own sshd on 127.0.0.1 (tests/utils/sshd.py) and become with sudo too.
+# As root, install Debian's openssh-server and sudo when one is missing, with a policy-rc.d (if the
+# machine has none) so that the postinst starts no system sshd ("policy-rc.d denied ..." is expected).
 SSHD := /usr/sbin/sshd
-APT_INSTALL_SSHD := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssh-server
+SUDO := /usr/bin/sudo
+APT_INSTALL_TEST_DEPS := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssh-server sudo
 test-deps:
-	@if [ "$$(id -u)" = 0 ] && [ ! -x $(SSHD) ]; then \
+	@if [ "$$(id -u)" = 0 ] && { [ ! -x $(SSHD) ] || [ ! -x $(SUDO) ]; }; then \
 	  set -e; policy=; \
 	  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; policy=1; fi; \
 	  trap '[ -z "$$policy" ] || rm -f /usr/sbin/policy-rc.d' EXIT; \
-	  echo "installing openssh-server for the fleet tests"; \
-	  $(APT_INSTALL_SSHD) || (apt-get update && $(APT_INSTALL_SSHD)); \
+	  echo "installing openssh-server and sudo for the fleet tests"; \
+	  $(APT_INSTALL_TEST_DEPS) || (apt-get update && $(APT_INSTALL_TEST_DEPS)); \
 	fi
 
 # Scenarios under extensions/molecule (default driver, no containers); workstation needs root.

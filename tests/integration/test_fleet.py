@@ -31,6 +31,7 @@ ROTATE = os.path.join(ROOT, 'playbooks', 'rotate_keys.yml')
 SANDBOX_VARS = '@' + os.path.join(ROOT, 'playbooks', 'vars', 'sandbox.yml')
 SIZE = 5
 SSH_SIZE = 3
+SUDO_SIZE = 2
 
 pytestmark = pytest.mark.root
 
@@ -46,6 +47,24 @@ def require_root():
 def fleet():
     require_root()
     with Fleet(SIZE) as built:
+        yield built
+
+
+@pytest.fixture(scope='module')
+def sudo_fleet():
+    """A fleet of its own, reached by local connection and become with sudo (which can pipeline)."""
+    require_root()
+    if not os.access('/usr/bin/sudo', os.X_OK):
+        pytest.fail('sudo is missing: make integration installs it (as root)')
+    with Fleet(SUDO_SIZE, developer_prefix='sudodev') as built:
+        # sudo resets PATH (secure_path): each developer has the CLI in ~/.local/bin, where the role also looks.
+        for host in built.hosts.values():
+            user = pwd.getpwnam(host['workstation_user'])
+            local_bin = os.path.join(host['home'], '.local', 'bin')
+            os.makedirs(local_bin)
+            os.symlink(os.path.join(built.cli_bin, 'aws'), os.path.join(local_bin, 'aws'))
+            for path in (os.path.dirname(local_bin), local_bin, os.path.join(local_bin, 'aws')):
+                os.lchown(path, user.pw_uid, user.pw_gid)
         yield built
 
 
@@ -249,3 +268,20 @@ def test_fleet_through_a_private_sshd(aws_proxy, ssh_fleet, home, tmp_path):
     assert_every_developer_works(aws_proxy, fleet)
     accepted = re.findall(r'^Accepted publickey for (\S+) from 127\.0\.0\.1 ', sshd.log_since_ready(), re.M)
     assert sorted(set(accepted)) == users, sshd.log_since_ready()[-3000:]
+
+
+def test_fleet_with_sudo_pipelines_so_no_module_file_reaches_a_workstation(aws_proxy, sudo_fleet, home, tmp_path):
+    """With sudo, Ansible pipelines the become-to-developer tasks: their module (and the secret in its
+    arguments) goes over stdin; -vvvv shows every file Ansible copies, and there is none."""
+    fleet = sudo_fleet
+    overrides = {host: {'ansible_become_method': 'ansible.builtin.sudo'} for host in fleet.hosts}
+    proc = run(aws_proxy, fleet, home, tmp_path, overrides=overrides)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert 'developers ok=0 created=%d rotated=0 removed=0 failed hosts=0' % SUDO_SIZE in proc.stdout
+    output = proc.stdout + proc.stderr
+    for host in fleet.hosts.values():
+        assert re.search(r"sudo -H -S -n +-u %s " % host['workstation_user'], output), host['workstation_user']
+    assert 'BECOME-SUCCESS' in output
+    copied = re.findall(r'^<\S+> PUT (\S+) TO (\S+)', output, re.M)
+    assert copied == [], copied[:5]
+    assert_every_developer_works(aws_proxy, fleet)
