@@ -248,13 +248,16 @@ def retried(response):
 
 
 def run_iam_module(argument_spec, run, **module_options):
-    """The ``main()`` of every controller module: ``run(module)`` returns the result; option errors
-    and IAM failures become the module's failure."""
+    """The ``main()`` of every controller module: ``run(module)`` returns the result with its ``diff``,
+    which is kept only in diff mode; option errors and IAM failures become the module's failure."""
     # Imported here: the plan logic above is unit-tested without AnsibleAWSModule's import side effects.
     from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, **module_options)
     try:
-        module.exit_json(**run(module))
+        result = run(module)
+        if not module._diff:  # pylint: disable=protected-access
+            result.pop('diff', None)
+        module.exit_json(**result)
     except OptionError as error:
         module.fail_json(msg=error.message)
     except IAMFailure as failure:

@@ -201,10 +201,7 @@ def run(module):
     plan = plan_account(current, desired)
     if plan.changed and not module.check_mode:
         Executor(iam).run_all(plan.actions)
-    result = dict(account_result(current, plan), changed=plan.changed)
-    if module._diff:  # pylint: disable=protected-access
-        result['diff'] = plan.diff()
-    return result
+    return dict(account_result(current, plan), changed=plan.changed, diff=plan.diff())
 
 
 def main():

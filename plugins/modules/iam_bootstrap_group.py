@@ -190,10 +190,7 @@ def run(module):
     client = iam_client(module)
     current = read_group(client, desired['name'], reads_needed(desired))
     desired, plan = prepare_group(client, desired, current)
-    result = apply_group(module, client, desired, current, plan)
-    if not module._diff:  # pylint: disable=protected-access
-        result.pop('diff')
-    return result
+    return apply_group(module, client, desired, current, plan)
 
 
 def main():

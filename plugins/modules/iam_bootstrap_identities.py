@@ -386,10 +386,8 @@ def run(module):
     if account_id is None:
         caller = read(sts_client(module), 'GetCallerIdentity') or {}
         partition, account_id = account_from_arns([caller.get('Arn')])
-    result = dict(changed=any(entry['changed'] for entry in results['groups'] + results['users']), **results)
+    result = dict(changed=any(entry['changed'] for entry in results['groups'] + results['users']), diff=diff, **results)
     result.update(account_facts(partition, account_id))
-    if module._diff:  # pylint: disable=protected-access
-        result['diff'] = diff
     return result
 
 

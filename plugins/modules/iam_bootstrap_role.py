@@ -204,12 +204,10 @@ def run(module):
         responses = apply(client, plan.actions)
         if current is None and desired['state'] == 'present' and not responses[0][1]:
             current = read_role(client, desired['name'])
-    result = dict(changed=plan.changed)
+    result = dict(changed=plan.changed, diff=plan.diff())
     role = role_result(current, plan, responses, desired)
     if role is not None:
         result['role'] = role
-    if module._diff:  # pylint: disable=protected-access
-        result['diff'] = plan.diff()
     return result
 
 

@@ -332,13 +332,9 @@ def run(module):
     desired = desired_user(module.params)
     client = iam_client(module)
     if desired['state'] == 'absent':
-        result = remove_user(module, client, desired)
-    else:
-        current = read_user(client, desired)
-        result = apply_user_run(module, client, prepare_user(client, desired, current, lambda: read_password_policy(client)))
-    if not module._diff:  # pylint: disable=protected-access
-        result.pop('diff')
-    return result
+        return remove_user(module, client, desired)
+    current = read_user(client, desired)
+    return apply_user_run(module, client, prepare_user(client, desired, current, lambda: read_password_policy(client)))
 
 
 def main():
