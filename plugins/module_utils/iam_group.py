@@ -133,18 +133,25 @@ def group_from_details(detail, members):
     }
 
 
-def prepare_group(client, desired, current, verified=None):
-    """(desired, current as read) -> (desired with its managed policies as ARNs, Plan). Before any
-    write, shows that every policy to attach exists; ``verified`` (a set a batch shares) skips the
-    ARNs already shown and collects the new ones."""
-    if desired['managed_policies'] is not None and desired['state'] == 'present':
+def checked_policy_arns(client, entries, current, partition=None, verified=None):
+    """The ARNs of ``entries`` (names resolved in ``partition``: the current entity's, else the
+    client's), each that would be attached shown to exist before any write. ``verified`` (a set a
+    batch shares) skips the ARNs already shown and collects the new ones."""
+    if partition is None:
         partition = arn_parts(current['arn'])['partition'] if current else partition_of(client)
-        resolved = resolve_policy_arns(desired['managed_policies'], partition)
-        to_verify = [arn for arn in policies_to_verify(current, list(resolved)) if arn not in (verified or ())]
-        verify_policies(client, resolved, to_verify)
-        if verified is not None:
-            verified.update(to_verify)
-        desired = dict(desired, managed_policies=list(resolved))
+    resolved = resolve_policy_arns(entries, partition)
+    to_verify = [arn for arn in policies_to_verify(current, list(resolved)) if arn not in (verified or ())]
+    verify_policies(client, resolved, to_verify)
+    if verified is not None:
+        verified.update(to_verify)
+    return list(resolved)
+
+
+def prepare_group(client, desired, current, verified=None):
+    """(desired, current as read) -> (desired with its managed policies as ARNs, Plan), every policy
+    to attach shown to exist first."""
+    if desired['managed_policies'] is not None and desired['state'] == 'present':
+        desired = dict(desired, managed_policies=checked_policy_arns(client, desired['managed_policies'], current, verified=verified))
     return desired, plan_group(current, desired)
 
 

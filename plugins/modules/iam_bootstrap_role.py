@@ -147,12 +147,9 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import arn_pa
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import error_code
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_client
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_iam_module
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import partition_of
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import sts_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import policies_to_verify
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import resolve_policy_arns
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import verify_policies
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import checked_policy_arns
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import account_trust_policy
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import desired_role
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import plan_role
@@ -195,9 +192,7 @@ def run(module):
         partition = arn_parts(caller['Arn'])['partition']
         desired['trust_policy'] = account_trust_policy(partition, caller['Account'])
     if desired['managed_policies'] is not None and desired['state'] == 'present':
-        resolved = resolve_policy_arns(desired['managed_policies'], partition or partition_of(client))
-        verify_policies(client, resolved, policies_to_verify(current, list(resolved)))
-        desired['managed_policies'] = list(resolved)
+        desired['managed_policies'] = checked_policy_arns(client, desired['managed_policies'], current, partition)
     plan = plan_role(current, desired)
     responses = []
     if plan.changed and not module.check_mode:
