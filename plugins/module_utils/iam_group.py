@@ -70,16 +70,25 @@ def reads_needed(desired):
     }
 
 
+def group_identity(group, members):
+    """A group's identity (GetGroup's or GetAccountAuthorizationDetails's entry) and members, in this module's terms."""
+    return {
+        'group_name': group['GroupName'], 'group_id': group['GroupId'], 'arn': group['Arn'], 'path': group['Path'],
+        'create_date': iso(group.get('CreateDate')), 'members': sorted(members),
+    }
+
+
+def decoded_document(document):
+    """botocore decodes policy documents to dicts; a stand-in may still answer with the JSON text."""
+    return json.loads(document) if isinstance(document, str) else document
+
+
 def read_group(client, name, needed):
     """The current group, or None: GetGroup (with its members), then only the reads in ``needed``."""
     response = read_pages(client, 'GetGroup', GroupName=name)
     if response is None:
         return None
-    group = response['Group']
-    current = {
-        'group_name': group['GroupName'], 'group_id': group['GroupId'], 'arn': group['Arn'], 'path': group['Path'],
-        'create_date': iso(group.get('CreateDate')), 'members': sorted(user['UserName'] for user in response.get('Users', [])),
-    }
+    current = group_identity(response['Group'], [user['UserName'] for user in response.get('Users', [])])
     if needed['managed_policies']:
         attached = read_pages(client, 'ListAttachedGroupPolicies', 'AttachedPolicies', GroupName=name) or []
         current['managed_policies'] = sorted(policy['PolicyArn'] for policy in attached)
@@ -89,9 +98,7 @@ def read_group(client, name, needed):
             document = None
             if policy_name in needed['inline_documents']:
                 found = read(client, 'GetGroupPolicy', GroupName=name, PolicyName=policy_name)
-                document = found['PolicyDocument'] if found else None
-                if isinstance(document, str):
-                    document = json.loads(document)
+                document = decoded_document(found['PolicyDocument']) if found else None
             current['inline_policies'][policy_name] = document
     return current
 
@@ -121,16 +128,10 @@ def verify_policies(client, resolved, arns):
 
 def group_from_details(detail, members):
     """The current state of a group from its GetAccountAuthorizationDetails entry (pure)."""
-    inline = {}
-    for policy in detail.get('GroupPolicyList') or []:
-        document = policy.get('PolicyDocument')
-        inline[policy['PolicyName']] = json.loads(document) if isinstance(document, str) else document
-    return {
-        'group_name': detail['GroupName'], 'group_id': detail['GroupId'], 'arn': detail['Arn'], 'path': detail['Path'],
-        'create_date': iso(detail.get('CreateDate')), 'members': sorted(members),
-        'managed_policies': sorted(policy['PolicyArn'] for policy in detail.get('AttachedManagedPolicies') or []),
-        'inline_policies': inline,
-    }
+    return dict(group_identity(detail, members),
+                managed_policies=sorted(policy['PolicyArn'] for policy in detail.get('AttachedManagedPolicies') or []),
+                inline_policies={policy['PolicyName']: decoded_document(policy.get('PolicyDocument'))
+                                 for policy in detail.get('GroupPolicyList') or []})
 
 
 def checked_policy_arns(client, entries, current, partition=None, verified=None):

@@ -19,8 +19,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import group_from_details
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import desired_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import NAME_MAX
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import NAME_PATTERN
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import check_name
 
 ACCOUNT_ID_PATTERN = re.compile(r'[0-9]{12}')
 OPTION_PREFIX = re.compile(r'[a-z_]+: ')
@@ -31,8 +30,10 @@ DETAILS_PAGE_SIZE = 1000
 def entry_label(option, index, entry):
     """How messages name one entry of ``groups`` or ``users``: by its name when it is a valid one."""
     name = entry.get('name') if isinstance(entry, dict) else None
-    valid = isinstance(name, str) and len(name) <= NAME_MAX[option[:-1]] and NAME_PATTERN.fullmatch(name)
-    return '%s[%s]' % (option, name if valid else index)
+    try:
+        return '%s[%s]' % (option, check_name('name', name, option[:-1]))
+    except OptionError:
+        return '%s[%d]' % (option, index)
 
 
 @contextlib.contextmanager
@@ -127,17 +128,6 @@ def application_order(groups, users):
     order += [('users', index) for index, user in enumerate(users) if user['state'] == 'absent']
     order += [('groups', index) for index, group in enumerate(groups) if group['state'] == 'absent']
     return order
-
-
-def once(function):
-    """``function`` called at most once; later calls return its first answer."""
-    answers = []
-
-    def call():
-        if not answers:
-            answers.append(function())
-        return answers[0]
-    return call
 
 
 def combined_diff(results):

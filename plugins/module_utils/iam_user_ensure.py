@@ -8,6 +8,8 @@ with no write; ``apply_user_run`` carries the plan out and builds the result."""
 
 from __future__ import annotations
 
+import functools
+
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Executor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import arn_parts
@@ -56,9 +58,16 @@ def prepare_user(client, desired, current, password_policy):
     return UserRun(desired, current, password, plan, key_plan)
 
 
-def apply_user_run(module, client, run, executor=None):
-    """Apply a prepared plan (not in check mode); the module's result for that user, with ``changed`` and ``diff``."""
+def account_alias_reader(client):
+    """The account's alias (or None), read at most once however many CSVs are written."""
+    return functools.lru_cache(maxsize=None)(lambda: next(iter((read(client, 'ListAccountAliases') or {}).get('AccountAliases') or []), None))
+
+
+def apply_user_run(module, client, run, executor=None, account_alias=None):
+    """Apply a prepared plan (not in check mode); the module's result for that user, with ``changed`` and ``diff``.
+    ``account_alias``: an ``account_alias_reader`` a batch shares, for the CSV's sign-in link."""
     desired, current, password, plan = run.desired, run.current, run.password, run.plan
+    account_alias = account_alias or account_alias_reader(client)
     responses = {}
     if plan.changed and not module.check_mode:
         known = [key['access_key_id'] for key in (current or {}).get('access_keys') or []]
@@ -70,7 +79,7 @@ def apply_user_run(module, client, run, executor=None):
                 arn = ((done.get('CreateUser') or {}).get('User') or {}).get('Arn') or (current or {}).get('arn')
                 if arn is None:
                     arn = read(client, 'GetUser', UserName=desired['name'])['User']['Arn']
-                write_csv(module, client, desired, {'user': {'arn': arn}, 'access_key_id': None}, password)
+                write_csv(module, account_alias, desired, {'user': {'arn': arn}, 'access_key_id': None}, password)
             hooks = {'CreateLoginProfile': save_password_first, 'UpdateLoginProfile': save_password_first}
         responses = apply_user(client, plan, known, hooks, executor)
         if current is None and not responses.get('CreateUser'):
@@ -78,23 +87,25 @@ def apply_user_run(module, client, run, executor=None):
             current = read_user(client, dict(desired, groups=None, console_access=None, access_key=None))
     result = user_result(current, desired, plan, run.key_plan, responses, password, module.check_mode)
     if desired['credentials_csv'] and not module.check_mode and (password is not None or result.get('secret_access_key')):
-        write_csv(module, client, desired, result, password)
+        write_csv(module, account_alias, desired, result, password)
     return dict(result, changed=plan.changed, diff=plan.diff())
 
 
-def remove_user(module, client, desired, executor=None):
-    """state=absent: read everything attached to the user, remove it all (not in check mode)."""
-    current = read_user_for_removal(client, desired['name'], module.warn)
-    plan = plan_user_removal(current)
+def prepare_removal(module, client, desired):
+    """state=absent: everything attached to the user, read, and the plan that removes it all."""
+    return plan_user_removal(read_user_for_removal(client, desired['name'], module.warn))
+
+
+def apply_removal(module, client, plan, executor=None):
+    """Carry out a removal plan (not in check mode); the module's result."""
     if plan.changed and not module.check_mode:
         (executor or Executor(client)).run_all(plan.actions)
     return dict(changed=plan.changed, diff=plan.diff())
 
 
-def write_csv(module, client, desired, result, password):
+def write_csv(module, account_alias, desired, result, password):
     arn = arn_parts(result['user']['arn']) or {}
-    aliases = (read(client, 'ListAccountAliases') or {}).get('AccountAliases') or []
-    link = sign_in_url(arn.get('partition', 'aws'), arn.get('account_id'), aliases[0] if aliases else None)
+    link = sign_in_url(arn.get('partition', 'aws'), arn.get('account_id'), account_alias())
     try:
         write_credentials_csv(desired['credentials_csv'], desired['name'], link, password,
                               result['access_key_id'] if result.get('secret_access_key') else None, result.get('secret_access_key'))

@@ -299,6 +299,8 @@ sign_in_url:
   sample: https://123456789012.signin.aws.amazon.com/console
 """
 
+import functools
+
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Executor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_client
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
@@ -315,7 +317,6 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities im
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import desired_identities
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import entry_errors
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import known
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import once
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import read_identities
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import result_arns
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import settle_memberships
@@ -323,10 +324,12 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities im
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_passwords import read_password_policy
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import USER_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import read_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import account_alias_reader
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import apply_removal
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import apply_user_run
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import prepare_removal
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import prepare_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_removal import plan_user_removal
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_removal import read_user_for_removal
 
 ARGUMENT_SPEC = dict(
     groups=dict(type='list', elements='dict', default=[], options=GROUP_OPTIONS),
@@ -343,27 +346,26 @@ def prepare(module, client, groups, users, snapshot):
             current = known(snapshot, 'groups', desired['name'])
             resolved, plan = prepare_group(client, desired, current, verified)
         prepared['groups'].append((resolved, current, plan))
-    password_policy = once(lambda: read_password_policy(client))
+    password_policy = functools.lru_cache(maxsize=None)(lambda: read_password_policy(client))
     for desired in users:
         with entry_errors(desired['label']):
             if desired['state'] == 'absent':
+                # A user the account does not have needs no removal reads.
                 found = known(snapshot, 'users', desired['name']) is not None
-                prepared['users'].append(plan_user_removal(read_user_for_removal(client, desired['name'], module.warn) if found else None))
+                prepared['users'].append(prepare_removal(module, client, desired) if found else plan_user_removal(None))
             else:
                 current = read_user(client, desired, known(snapshot, 'users', desired['name']))
                 prepared['users'].append(prepare_user(client, desired, current, password_policy))
     return prepared
 
 
-def apply_entry(module, client, executor, desired, prepared):
-    if desired['label'].startswith('groups'):
+def apply_entry(module, client, executor, account_alias, option, desired, prepared):
+    if option == 'groups':
         resolved, current, plan = prepared
         return apply_group(module, client, resolved, current, plan, executor)
     if desired['state'] == 'absent':
-        if prepared.changed and not module.check_mode:
-            executor.run_all(prepared.actions)
-        return dict(changed=prepared.changed, diff=prepared.diff())
-    return apply_user_run(module, client, prepared, executor)
+        return apply_removal(module, client, prepared, executor)
+    return apply_user_run(module, client, prepared, executor, account_alias)
 
 
 def run(module):
@@ -375,10 +377,11 @@ def run(module):
     prepared = prepare(module, client, groups, users, snapshot)
     results = {'groups': [None] * len(groups), 'users': [None] * len(users)}
     executor = Executor(client)
+    account_alias = account_alias_reader(client)
     for option, index in application_order(groups, users):
         desired = entries[option][index]
         with entry_errors(desired['label']):
-            outcome = apply_entry(module, client, executor, desired, prepared[option][index])
+            outcome = apply_entry(module, client, executor, account_alias, option, desired, prepared[option][index])
         results[option][index] = dict(outcome, name=desired['name'], state=desired['state'])
     settle_memberships(results)
     diff = combined_diff(results)

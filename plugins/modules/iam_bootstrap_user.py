@@ -321,9 +321,10 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_passwords imp
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import USER_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import desired_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import read_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import apply_removal
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import apply_user_run
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import prepare_removal
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import prepare_user
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import remove_user
 
 ARGUMENT_SPEC = dict(USER_OPTIONS)
 
@@ -332,7 +333,7 @@ def run(module):
     desired = desired_user(module.params)
     client = iam_client(module)
     if desired['state'] == 'absent':
-        return remove_user(module, client, desired)
+        return apply_removal(module, client, prepare_removal(module, client, desired))
     current = read_user(client, desired)
     return apply_user_run(module, client, prepare_user(client, desired, current, lambda: read_password_policy(client)))
 

@@ -18,8 +18,9 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFai
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import desired_group, prepare_group
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import (
     account_facts, account_from_arns, application_order, check_group_references, combined_diff, desired_identities,
-    entry_errors, known, once, settle_memberships, snapshot_from_details)
+    entry_errors, known, settle_memberships, snapshot_from_details)
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import desired_user, read_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import account_alias_reader
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
 
 ACCOUNT = '123456789012'
@@ -353,30 +354,6 @@ def test_no_account_without_arns():
     assert account_facts(None, None) == {'account_id': None, 'sign_in_url': None}
 
 
-# --- once -----------------------------------------------------------------------------------------
-
-def test_once_calls_the_function_at_most_once():
-    calls = []
-
-    def policy():
-        calls.append(1)
-        return {'MinimumPasswordLength': 14}
-
-    cached = once(policy)
-    assert calls == []  # nothing is read until asked
-    first = cached()
-    assert first == {'MinimumPasswordLength': 14}
-    assert cached() is first and cached() is first
-    assert len(calls) == 1
-
-
-def test_once_keeps_a_none_answer():
-    calls = []
-    cached = once(lambda: calls.append(1))
-    assert cached() is None and cached() is None
-    assert len(calls) == 1
-
-
 # --- read_user and prepare_group against moto (in process) ----------------------------------------
 
 @pytest.fixture
@@ -575,3 +552,17 @@ def test_a_removed_group_has_no_members_to_settle():
                'users': [_user_entry('new', ['Gone'])]}
     settle_memberships(results)
     assert 'group' not in results['groups'][0] and results['groups'][0]['diff']['after'] == {}
+
+
+# --- account_alias_reader ---------------------------------------------------------------------------
+
+def test_the_account_alias_is_read_once_however_many_csvs_are_written(iam):
+    raw, client, calls = iam
+    alias = account_alias_reader(client)
+    assert calls == []  # nothing is read until a CSV needs the link
+    assert alias() is None and alias() is None
+    assert calls == ['ListAccountAliases']
+    raw.create_account_alias(AccountAlias='bootstrap-test')
+    fresh = account_alias_reader(client)
+    assert fresh() == 'bootstrap-test' and fresh() == 'bootstrap-test'
+    assert calls.count('ListAccountAliases') == 2
