@@ -29,10 +29,11 @@ def user_changes(loop_result, credentials_dir=''):
         name = _user_name(result)
         parts = ['changed' if result.get('changed') else 'unchanged']
         if result.get('access_key_created'):
-            parts.append('new access key %s' % result.get('access_key_id'))
+            # In check mode no key exists yet: it has no id, and nothing is saved.
+            parts.append('new access key %s' % (result.get('access_key_id') or '(made by a run without --check)'))
         if result.get('password'):
             parts.append('new console password')
-        if credentials_dir and (result.get('password') or result.get('access_key_created')):
+        if credentials_dir and (result.get('password') or result.get('secret_access_key')):
             parts.append('saved in %s/%s_credentials.csv' % (credentials_dir.rstrip('/'), name))
         if result.get('deleted_access_keys'):
             parts.append('deleted access keys %s' % ', '.join(result['deleted_access_keys']))

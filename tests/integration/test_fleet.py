@@ -125,7 +125,7 @@ def bootstrapped(aws_proxy, fleet, home, tmp_path):
     fleet.forget_credentials()
     proc = run(aws_proxy, fleet, home, tmp_path)
     assert proc.returncode == 0, proc.stdout[-4000:]
-    assert 'developers ok=0 created=%d rotated=0 removed=0 failed hosts=0' % SIZE in proc.stdout
+    assert 'developers ok=0 created=%d rotated=0 removed=0 failed=0 blocked=0; hosts ok=0 changed=%d failed=0' % (SIZE, SIZE) in proc.stdout
     return proc
 
 
@@ -244,7 +244,7 @@ def test_fleet_through_a_private_sshd(aws_proxy, ssh_fleet, home, tmp_path):
     fleet, sshd = ssh_fleet
     proc = run(aws_proxy, fleet, home, tmp_path, sshd=sshd)
     assert proc.returncode == 0, proc.stdout[-4000:]
-    assert 'developers ok=0 created=%d rotated=0 removed=0 failed hosts=0' % SSH_SIZE in proc.stdout
+    assert 'developers ok=0 created=%d rotated=0 removed=0 failed=0 blocked=0; hosts ok=0 changed=%d failed=0' % (SSH_SIZE, SSH_SIZE) in proc.stdout
     users = sorted(host['workstation_user'] for host in fleet.hosts.values())
     for user in users:
         assert 'ESTABLISH SSH CONNECTION FOR USER: %s' % user in proc.stdout + proc.stderr
@@ -277,7 +277,7 @@ def test_fleet_with_sudo_pipelines_so_no_module_file_reaches_a_workstation(aws_p
     overrides = {host: {'ansible_become_method': 'ansible.builtin.sudo'} for host in fleet.hosts}
     proc = run(aws_proxy, fleet, home, tmp_path, overrides=overrides)
     assert proc.returncode == 0, proc.stdout[-4000:]
-    assert 'developers ok=0 created=%d rotated=0 removed=0 failed hosts=0' % SUDO_SIZE in proc.stdout
+    assert 'developers ok=0 created=%d rotated=0 removed=0 failed=0 blocked=0; hosts ok=0 changed=%d failed=0' % (SUDO_SIZE, SUDO_SIZE) in proc.stdout
     output = proc.stdout + proc.stderr
     for host in fleet.hosts.values():
         assert re.search(r"sudo -H -S -n +-u %s " % host['workstation_user'], output), host['workstation_user']
