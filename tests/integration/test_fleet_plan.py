@@ -195,8 +195,10 @@ def test_shared_users_keep_one_working_key_across_the_fleets_life(aws_proxy, sha
     assert summary(proc.stdout) == 'developers ok=5 created=0 rotated=0 removed=0 failed=0 blocked=0; hosts ok=7 changed=0 failed=0'
     assert {host: files(fleet, host) for host in FIRST} == before
     for developer in ('alice', 'bob', 'carol', 'dave'):
+        # One for the fleet's plan (carol's two hosts included), one for account_admin's report.
         naming = [call.action for call in aws_proxy.calls if call.params.get('UserName') == developer]
-        assert naming == ['ListAccessKeys'], (developer, naming)
+        assert naming == ['ListAccessKeys', 'ListAccessKeys'], (developer, naming)
+    assert [call.action for call in aws_proxy.calls].count('GetAccountAuthorizationDetails') == 2  # the plan's and the report's
 
     # --check on the converged fleet: nothing written, nothing pretended.
     aws_proxy.clear()
@@ -295,3 +297,84 @@ def test_check_mode_on_a_fresh_account_writes_nothing_and_pretends_nothing(aws_p
     assert 'saved in' not in proc.stdout and 'None' not in re.findall(r'new access key (\S+)', proc.stdout)
     assert 'dev1: a new key (not made in check mode) for ws1/default' in proc.stdout
     assert summary(proc.stdout).startswith('developers ok=0 created=3 ')
+
+
+# ---- a SIGKILL at each phase boundary, then one re-run ------------------------------------------------
+
+KILL_FLEET = {'ws1': 'kdev1', 'ws2': 'kdev1', 'ws3': 'kdev3', 'ws4': ''}  # ws1 and ws2 share kdev1; ws4 holds PowerUser
+ROTATE = os.path.join(ROOT, 'playbooks', 'rotate_keys.yml')
+
+
+@pytest.fixture(scope='module')
+def kill_fleet():
+    require_root()
+    with Fleet(len(KILL_FLEET)) as fleet:
+        for host, user in KILL_FLEET.items():
+            fleet.hosts[host]['workstation_iam_user'] = user
+        yield fleet
+
+
+def kill_inventory(fleet, path):
+    return fleet.inventory(path, {host: {'workstation_iam_user': user} for host, user in KILL_FLEET.items()})
+
+
+def keys_held(fleet):
+    return {host: held_key(fleet, host) for host in fleet.hosts}
+
+
+def holders_work(proxy, fleet):
+    by_user = {}
+    for host, user in KILL_FLEET.items():
+        user = user or 'PowerUser'
+        by_user.setdefault(user, []).append(host)
+        proc = fleet.cli(host, ['sts', 'get-caller-identity', '--query', 'Arn', '--output', 'text'], proxy.environ())
+        assert proc.stdout.strip() == ACCOUNT + user, (host, proc.stderr[-300:])
+    for user, hosts in by_user.items():
+        keys = key_ids(proxy, user)
+        assert len(keys) == 1 and {held_key(fleet, host) for host in hosts} == set(keys), (user, keys, keys_held(fleet))
+
+
+BOUNDARIES = {
+    # The plan made every new key; no workstation has one yet.
+    'after-plan': lambda proxy, fleet, old: len([c for c in proxy.calls if c.action == 'CreateAccessKey' and c.status == 200]) == 3,
+    # Some workstations wrote their new key, others not yet.
+    'mid-deliver': lambda proxy, fleet, old: 0 < sum(key not in (None, old[host]) for host, key in keys_held(fleet).items()) < len(old),
+    # Every workstation has its new key; nothing retired yet.
+    'before-retire': lambda proxy, fleet, old: (all(key not in (None, old[host]) for host, key in keys_held(fleet).items())
+                                                and not any(c.action == 'DeleteAccessKey' for c in proxy.calls)),
+}
+
+
+@pytest.mark.parametrize('boundary', sorted(BOUNDARIES))
+def test_a_run_killed_at_a_phase_boundary_converges_in_one_rerun(aws_proxy, kill_fleet, tmp_path, boundary):
+    import signal  # pylint: disable=import-outside-toplevel
+    import subprocess  # pylint: disable=import-outside-toplevel
+    import time  # pylint: disable=import-outside-toplevel
+    from tests.utils.ansible_runner import BIN, base_env  # pylint: disable=import-outside-toplevel
+
+    kill_fleet.forget_credentials()
+    home = tmp_path / 'home'
+    home.mkdir()
+    path = kill_inventory(kill_fleet, str(tmp_path / 'inventory.yml'))
+    env = dict(aws_proxy.env, PATH=kill_fleet.path_env())
+    proc = run_playbook(BOOTSTRAP, home, env, args=('-i', path, '-e', SANDBOX_VARS), check=False)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    old = keys_held(kill_fleet)
+
+    aws_proxy.clear()
+    process = subprocess.Popen([os.path.join(BIN, 'ansible-playbook'), '-i', path, '-e', SANDBOX_VARS, '-e', 'rotate_keys_force=true', ROTATE],
+                               env=base_env(home, env), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    reached = False
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and process.poll() is None:
+        if BOUNDARIES[boundary](aws_proxy, kill_fleet, old):
+            reached = True
+            break
+        time.sleep(0.005)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert reached, 'the run ended before reaching %s' % boundary
+
+    proc = run_playbook(BOOTSTRAP, home, env, args=('-i', path, '-e', SANDBOX_VARS), check=False)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    holders_work(aws_proxy, kill_fleet)
