@@ -95,7 +95,9 @@ def fleet_summary(users, all_hosts, alive_hosts, proven=None):
     failed = sorted(host for host, outcome in hosts.items() if outcome == 'failed')
     if failed:
         line += ' (%s)' % ', '.join(failed)
-    return dict(report, line=line)
+    # Each IAM user's keys after this run, for the account report (iam_bootstrap_info's known_access_keys).
+    keys = {user['iam_user']: user['access_keys'] for user in users or [] if user.get('access_keys') is not None}
+    return dict(report, line=line, access_keys=keys)
 
 
 def present_names(items):

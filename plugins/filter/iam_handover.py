@@ -10,13 +10,19 @@ from __future__ import annotations
 def _user_name(result):
     user = result.get('user') or {}
     item = result.get('item') or {}
-    return user.get('user_name') or (item.get('name') if isinstance(item, dict) else None)
+    return user.get('user_name') or result.get('name') or (item.get('name') if isinstance(item, dict) else None)
+
+
+def _user_results(registered):
+    """The per-user results of a registered loop of iam_bootstrap_user or of one iam_bootstrap_identities task."""
+    registered = registered or {}
+    return registered.get('results') or registered.get('users') or []
 
 
 def new_access_keys(loop_result):
     """{user name: {access_key_id, secret_access_key}} for every key created in this run."""
     keys = {}
-    for result in (loop_result or {}).get('results', []):
+    for result in _user_results(loop_result):
         if result.get('secret_access_key'):
             keys[_user_name(result)] = {'access_key_id': result['access_key_id'], 'secret_access_key': result['secret_access_key']}
     return keys
@@ -25,7 +31,7 @@ def new_access_keys(loop_result):
 def user_changes(loop_result, credentials_dir=''):
     """One line per user saying what this run did, naming no secret."""
     lines = []
-    for result in (loop_result or {}).get('results', []):
+    for result in _user_results(loop_result):
         name = _user_name(result)
         parts = ['changed' if result.get('changed') else 'unchanged']
         if result.get('access_key_created'):

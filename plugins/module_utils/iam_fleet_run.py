@@ -10,6 +10,7 @@ from __future__ import annotations
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Action
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Executor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iso
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Plan
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read_pages
@@ -148,6 +149,7 @@ def plan_results(steps, check_mode):
         view = decision.view()
         view['arn'] = step.arn
         view['created'] = step.created_key is not None
+        view['access_keys'] = _keys_after_plan(step)
         secret = None
         if step.created_key is not None:
             view['access_key_id'] = step.created_key['AccessKeyId']
@@ -161,6 +163,18 @@ def plan_results(steps, check_mode):
             before[step.name] = _user_view(step.details, [key['access_key_id'] for key in step.keys])
             after[step.name] = _after_view(step, view)
     return users, deliveries, {'before': before, 'after': after}
+
+
+def _keys_after_plan(step):
+    """The user's keys once the plan is applied ([] for an offboarded user), in iam_bootstrap_info's known_access_keys shape."""
+    if step.decision.action == 'offboard':
+        return []
+    keys = [{'access_key_id': key['access_key_id'], 'status': key['status'], 'create_date': iso(key.get('create_date'))}
+            for key in step.keys if key['access_key_id'] not in step.decision.make_room]
+    if step.created_key is not None:
+        keys.append({'access_key_id': step.created_key['AccessKeyId'], 'status': step.created_key.get('Status', 'Active'),
+                     'create_date': iso(step.created_key.get('CreateDate'))})
+    return keys
 
 
 def _user_view(details, key_ids):
@@ -184,21 +198,23 @@ def _after_view(step, view):
     }
 
 
-def retire(client, users, proven, check_mode):
+def retire(make_client, users, proven, check_mode):
     """Deletes, per user, the keys no holder needs any more; returns (users with their final outcome,
     changed, the holders taken as proven). Check mode proves nothing, so it shows the run where every
     receiver proved its key."""
     if check_mode:
         proven = {holder for view in users for holder in view['receivers']}
-    executor = Executor(client)
+    executor = None
     changed = False
     finished = []
     for view in users:
         doomed, outcome = retirement(view, proven, view.get('created'))
         if doomed and not check_mode:
+            executor = executor or Executor(make_client())
             for key_id in doomed:
                 executor.run(Action('DeleteAccessKey', UserName=view['iam_user'], AccessKeyId=key_id))
         changed = changed or bool(doomed)
-        finished.append(dict(view, retired=doomed, final_outcome=outcome))
+        finished.append(dict(view, retired=doomed, final_outcome=outcome,
+                             access_keys=[key for key in view.get('access_keys') or [] if key['access_key_id'] not in doomed]))
     return finished, changed, sorted(proven)
 

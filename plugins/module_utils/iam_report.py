@@ -78,8 +78,10 @@ def _is_true(value):
     return str(value).lower() == 'true'
 
 
-def read_report(iam, sts, now=None, sleep=time.sleep):
-    """The whole report: users, groups, password policy, account summary and the raw data findings need."""
+def read_report(iam, sts, now=None, sleep=time.sleep, known_keys=None):
+    """The whole report: users, groups, password policy, account summary and the raw data findings need.
+    ``known_keys``: {user name: [{access_key_id, status, create_date}]} read by an earlier task of the same
+    run (the fleet's plan), listed again for no user."""
     now = now or utcnow()
     caller = read(sts, 'GetCallerIdentity')
     details = read_pages(iam, 'GetAccountAuthorizationDetails', Filter=['User', 'Group', 'Role', 'LocalManagedPolicy']) or {}
@@ -90,7 +92,7 @@ def read_report(iam, sts, now=None, sleep=time.sleep):
         owner = (device.get('User') or {}).get('Arn')
         if owner:
             virtual.setdefault(owner, []).append({'serial_number': device['SerialNumber'], 'enable_date': iso(device.get('EnableDate'))})
-    users = [_user(iam, user, rows.get(user['UserName']), virtual.get(user['Arn'], []), now)
+    users = [_user(iam, user, rows.get(user['UserName']), virtual.get(user['Arn'], []), now, (known_keys or {}).get(user['UserName']))
              for user in sorted(details.get('UserDetailList', []), key=lambda user: user['UserName'])]
     members = {}
     for user in users:
@@ -154,10 +156,19 @@ def _aware(value):
     return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
 
 
-def _user(iam, user, row, virtual_devices, now):
+def _listed_keys(known):
+    """Keys given as {access_key_id, status, create_date (ISO text)} in ListAccessKeys's shape."""
+    return [{'AccessKeyId': key['access_key_id'], 'Status': key['status'],
+             'CreateDate': datetime.datetime.fromisoformat(key['create_date']) if key.get('create_date') else None} for key in known]
+
+
+def _user(iam, user, row, virtual_devices, now, known_keys=None):
     name = user['UserName']
     keys = []
-    listed = read_pages(iam, 'ListAccessKeys', 'AccessKeyMetadata', UserName=name) or []
+    if known_keys is not None:
+        listed = _listed_keys(known_keys)
+    else:
+        listed = read_pages(iam, 'ListAccessKeys', 'AccessKeyMetadata', UserName=name) or []
     slots = report_key_slots(row, listed)
     for key in listed:
         slot = slots.get(key['AccessKeyId'])

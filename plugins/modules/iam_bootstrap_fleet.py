@@ -220,6 +220,9 @@ def check(module, holders):
 
 
 def plan(module, holders):
+    if not holders:
+        # Only profiles that hold no IAM user's key: nothing to read (and no AWS credentials needed).
+        return dict(changed=False, users=[], deliveries={}, holders=0, diff={'before': {}, 'after': {}})
     client = iam_client(module)
     rotation = {'max_age_days': module.params['rotate_max_age_days'], 'force': module.params['rotate_force']}
     # In check mode the groups this run would create do not exist yet.
@@ -234,7 +237,7 @@ def plan(module, holders):
 
 def run(module):
     if module.params['phase'] == 'retire':
-        users, changed, proven = retire(iam_client(module), module.params['users'], set(module.params['proven']), module.check_mode)
+        users, changed, proven = retire(lambda: iam_client(module), module.params['users'], set(module.params['proven']), module.check_mode)
         return dict(changed=changed, users=users, proven=proven, holders=sum(len(user.get('holders') or []) for user in users))
     try:
         holders, _profiles = check_workstations(module.params['workstations'])

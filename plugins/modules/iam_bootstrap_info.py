@@ -28,6 +28,13 @@ options:
       - A finding that does not pass keeps its status and carries the reason in RV(findings[].exception).
     type: dict
     default: {}
+  known_access_keys:
+    description:
+      - Access keys an earlier task of the same run read, IAM user name to a list of C(access_key_id), C(status) and
+        C(create_date) (ISO 8601); those users' keys are not listed again. The C(workstation) role's fleet report
+        (C(workstation_fleet_report.access_keys)) has this shape.
+    type: dict
+    default: {}
 attributes:
   check_mode:
     support: full
@@ -296,6 +303,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_report import
 
 ARGUMENT_SPEC = dict(
     exceptions=dict(type='dict', default={}),
+    known_access_keys=dict(type='dict', default={}, no_log=False),
 )
 
 
@@ -307,7 +315,7 @@ def main():
         module.fail_json(msg='exceptions: unknown CIS control id(s) %s (known: 1.1 to 1.22)' % ', '.join(unknown))
     try:
         now = utcnow()
-        report, raw = read_report(iam_client(module), sts_client(module), now=now)
+        report, raw = read_report(iam_client(module), sts_client(module), now=now, known_keys=module.params['known_access_keys'])
         module.exit_json(changed=False, findings=compute_findings(report, raw, now, exceptions), **report)
     except IAMFailure as failure:
         fail(module, failure)

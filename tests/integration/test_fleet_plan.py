@@ -179,7 +179,7 @@ def test_shared_users_keep_one_working_key_across_the_fleets_life(aws_proxy, sha
         elif host in FIRST:
             assert re.search(r'sudo -H -S -n +-u %s ' % fleet.hosts[host]['workstation_user'], output), host
     # One plan, not a loop of includes per host: each task of the workstation play is announced once.
-    play = output[output.index("PLAY [Install the AWS CLI and the developers' keys"):output.index('PLAY [Summarise the fleet]')]
+    play = output[output.index("PLAY [Install the AWS CLI and the developers' keys"):output.index('PLAY [Report the account and summarise the fleet]')]
     headers = re.findall(r'^TASK \[(.*)\]', play, re.M)
     assert len(headers) == len(set(headers)) and len(headers) > 5, headers
     iam_client = iam(aws_proxy)
@@ -195,10 +195,11 @@ def test_shared_users_keep_one_working_key_across_the_fleets_life(aws_proxy, sha
     assert summary(proc.stdout) == 'developers ok=5 created=0 rotated=0 removed=0 failed=0 blocked=0; hosts ok=7 changed=0 failed=0'
     assert {host: files(fleet, host) for host in FIRST} == before
     for developer in ('alice', 'bob', 'carol', 'dave'):
-        # One for the fleet's plan (carol's two hosts included), one for account_admin's report.
+        # One, by the fleet's plan (carol's two hosts included); the report takes the keys the fleet read.
         naming = [call.action for call in aws_proxy.calls if call.params.get('UserName') == developer]
-        assert naming == ['ListAccessKeys', 'ListAccessKeys'], (developer, naming)
-    assert [call.action for call in aws_proxy.calls].count('GetAccountAuthorizationDetails') == 2  # the plan's and the report's
+        assert naming == ['ListAccessKeys'], (developer, naming)
+    # The account's users and groups: the groups' task, the users' task, the plan, the report.
+    assert [call.action for call in aws_proxy.calls].count('GetAccountAuthorizationDetails') == 4
 
     # --check on the converged fleet: nothing written, nothing pretended.
     aws_proxy.clear()

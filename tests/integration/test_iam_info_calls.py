@@ -105,3 +105,17 @@ def test_key_last_use_comes_from_the_credential_report(aws_proxy, sandbox, home)
         assert listed[secret_key['AccessKeyId']]['last_used_date'][:16] == last_used.isoformat()[:16]
     assert secret_key['SecretAccessKey'] not in str(result)
     assert {f['id']: f for f in result['findings']}['1.13']['status'] == 'fail'
+
+
+def test_keys_an_earlier_task_read_are_not_listed_again(aws_proxy, sandbox, home):
+    build_account(sandbox, 3)
+    listed = {}
+    for user in ('dev00', 'dev01'):
+        listed[user] = [{'access_key_id': key['AccessKeyId'], 'status': key['Status'], 'create_date': key['CreateDate'].isoformat()}
+                        for key in moto_iam(sandbox).list_access_keys(UserName=user)['AccessKeyMetadata']]
+    full, _counts = report_calls(aws_proxy, home)
+    aws_proxy.clear()
+    result = run_module('iam_bootstrap_info', {'known_access_keys': listed}, home, extra_env=aws_proxy.env)
+    listing = [call.params.get('UserName') for call in aws_proxy.calls if call.action == 'ListAccessKeys']
+    assert sorted(listing) == ['dev02']
+    assert [user['access_keys'] for user in result['users']] == [user['access_keys'] for user in full['users']]

@@ -257,8 +257,8 @@ def test_the_callback_saw_every_result_and_the_log_is_verbose(leak_check, run_id
     if run_id == 'bootstrap':
         users = [record for record in records if record['register'] == 'account_admin__users']
         assert users and all(record['no_log'] for record in users)
-        profiles = [record for record in records if record['register'] == 'workstation__written']
-        assert profiles and profiles[0]['result'].get('access_key_id'), profiles
+        profiles = [record for record in records if record['register'] == 'workstation__delivered']
+        assert profiles and [result.get('access_key_id') for result in profiles[0]['result'].get('results', [])][0], profiles
 
 
 @pytest.mark.parametrize('run_id, stream', OUTPUT_CASES)

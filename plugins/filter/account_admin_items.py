@@ -1,0 +1,45 @@
+# -*- coding: utf-8 -*-
+# Copyright: awsbootstrap.iam contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The account_admin role's groups and users as entries of iam_bootstrap_identities."""
+
+from __future__ import annotations
+
+GROUP_KEYS = ('name', 'path', 'managed_policies', 'inline_policies', 'purge_policies', 'purge_inline_policies', 'state')
+USER_KEYS = ('name', 'path', 'groups', 'tags', 'console_access', 'password', 'state')
+
+
+def account_admin_group_entries(groups, console_groups=(), mfa_policy_name='ForceMFA', mfa_policy=None):
+    """The role's group items as module entries; a present group that holds a console user also gets the
+    self-managed-MFA inline policy (unless its item says ``mfa_policy: false`` or ``mfa_policy`` is None)."""
+    entries = []
+    for item in groups or []:
+        entry = {key: item[key] for key in GROUP_KEYS if key in item}
+        wants_mfa = mfa_policy is not None and item.get('mfa_policy', True) and item.get('name') in (console_groups or [])
+        if wants_mfa and item.get('state', 'present') == 'present':
+            entry['inline_policies'] = dict(item.get('inline_policies') or {}, **{mfa_policy_name: mfa_policy})
+        entries.append(entry)
+    return entries
+
+
+def account_admin_user_entries(users, credentials_dir=''):
+    """The role's user items as module entries (``access_key`` is the module's ``access_key_state``); each
+    user's console-format CSV goes to ``credentials_dir`` when one is given."""
+    entries = []
+    for item in users or []:
+        entry = {key: item[key] for key in USER_KEYS if key in item}
+        entry['password_reset_required'] = item.get('password_reset_required', True)
+        if 'access_key' in item:
+            entry['access_key_state'] = item['access_key']
+        if credentials_dir:
+            entry['credentials_csv'] = '%s/%s_credentials.csv' % (credentials_dir.rstrip('/'), item.get('name'))
+        entries.append(entry)
+    return entries
+
+
+class FilterModule:
+    """account_admin filters."""
+
+    def filters(self):
+        return {'account_admin_group_entries': account_admin_group_entries, 'account_admin_user_entries': account_admin_user_entries}
