@@ -50,7 +50,7 @@ def test_bool_arguments_given_as_strings_on_the_command_line_are_honoured(home, 
     playbook = role_play(tmp_path, 'workstation', {'workstation_profiles': '[{name: dev, region: eu-west-1}]'})
     proc = run_playbook(playbook, home, args=('-e', 'workstation_install_awscli=false', '-e', 'workstation_verify=false'))
     assert re.search(r'Make sure the AWS CLI runs for the user\] \**\nskipping', proc.stdout), proc.stdout
-    assert re.search(r'Check with the real AWS CLI the profile dev\] \**\nskipping', proc.stdout), proc.stdout
+    assert re.search(r'Read each written profile back with the real AWS CLI\] \**\nskipping', proc.stdout), proc.stdout
     assert '[profile dev]' in (home / '.aws' / 'config').read_text()
 
 
