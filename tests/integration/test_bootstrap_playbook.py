@@ -72,3 +72,17 @@ def test_second_run_changes_nothing_and_makes_no_write_call(aws_proxy, home):
     assert (home / '.aws' / 'credentials').read_bytes() == key_before
     identity = workstation_cli(aws_proxy, home, 'sts', 'get-caller-identity', '--query', 'Arn', '--output', 'text')
     assert identity.stdout.strip().endswith(':user/PowerUser')
+
+
+def test_rotate_keys_rotates_the_guide_key_of_this_machine(aws_proxy, home):
+    bootstrap(aws_proxy, home)
+    iam = boto3.client('iam', endpoint_url=aws_proxy.sandbox.endpoint, region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='y')
+    old = [key['AccessKeyId'] for key in iam.list_access_keys(UserName='PowerUser')['AccessKeyMetadata']]
+    proc = run_playbook(os.path.join(ROOT, 'playbooks', 'rotate_keys.yml'), home, dict(aws_proxy.env),
+                        args=('-e', SANDBOX_VARS, '-e', 'rotate_keys_force=true'))
+    assert 'developers ok=0 created=0 rotated=1 removed=0 failed=0 blocked=0; hosts ok=0 changed=1 failed=0' in proc.stdout, proc.stdout[-3000:]
+    new = [key['AccessKeyId'] for key in iam.list_access_keys(UserName='PowerUser')['AccessKeyMetadata']]
+    assert len(new) == 1 and new != old
+    assert new[0] in (home / '.aws' / 'credentials').read_text()
+    identity = workstation_cli(aws_proxy, home, 'sts', 'get-caller-identity', '--query', 'Arn', '--output', 'text')
+    assert identity.stdout.strip() == 'arn:aws:iam::123456789012:user/PowerUser'
