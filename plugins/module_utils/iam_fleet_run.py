@@ -217,4 +217,3 @@ def retire(make_client, users, proven, check_mode):
         finished.append(dict(view, retired=doomed, final_outcome=outcome,
                              access_keys=[key for key in view.get('access_keys') or [] if key['access_key_id'] not in doomed]))
     return finished, changed, sorted(proven)
-

@@ -12,7 +12,7 @@ short_description: Plan the access keys of a whole fleet of workstations once, o
 version_added: 1.1.0
 description:
   - The controller side of the M(awsbootstrap.iam.aws_cli_profile) fleet flow that the C(workstation)
-    role runs: what every workstation gathered goes in, one plan for the whole fleet comes out.
+    role runs. What every workstation gathered goes in, one plan for the whole fleet comes out.
   - A holder is one profile on one workstation that should hold the key of one IAM user. Several holders
     may share an IAM user (the guide's C(PowerUser) on several machines, one developer on a laptop and a
     desktop). Each IAM user has one key, and every holder gets that same key.
@@ -23,7 +23,7 @@ description:
     keys of each IAM user, and decides per user - C(keep) (every holder has the same active key, not
     due for rotation), C(deliver) (a key made earlier in this run, given in O(handed_over), goes to the
     holders that lack it), C(new_key) (one new key for all holders), C(offboard) (no holder wants the
-    user: it is removed with everything attached) or C(blocked) (a holder could not be read and a new key
+    user, so it is removed with everything attached) or C(blocked) (a holder could not be read and a new key
     would need deleting one it may hold). It then creates users, adds them to groups, makes the new keys
     and removes offboarded users. A failure after a key was made deletes that key again.
   - O(phase=retire) runs after the workstations wrote and proved their keys. Per user, old keys are deleted

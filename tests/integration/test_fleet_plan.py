@@ -240,7 +240,7 @@ def test_shared_users_keep_one_working_key_across_the_fleets_life(aws_proxy, sha
 BAD_INPUTS = [
     ({'ws2': {'workstation_region': 'Seoul'}}, "ws2: workstation_region: must look like an AWS region such as ap-northeast-2 (got 'Seoul')"),
     ({'ws2': {'workstation_profile': 'my profile'}}, 'ws2: workstation_profile: must not contain whitespace'),
-    ({'ws3': {'workstation_profiles': 'default'}}, "ws3: workstation_profiles: must be a list of profiles"),
+    ({'ws2': {'workstation_developers': 'dev2'}}, "ws2: workstation_developers: must be a list of developers"),
     ({'ws2': {'workstation_iam_groups': ['PowerUsers', 'Auditors']}}, "ws2: workstation_iam_groups: no IAM group 'Auditors' exists"),
     ({'ws2': {'workstation_user': 'awsbt-nobody'}}, "ws2: workstation_user: no OS user 'awsbt-nobody' on this host"),
     ({'ws2': {'workstation_iam_user': 'bad name!'}}, 'ws2: workstation_iam_user: an IAM user name may only contain'),
@@ -266,8 +266,10 @@ def small_inventory(fleet, path, overrides):
     return fleet.inventory(path, plain)
 
 
-@pytest.mark.parametrize('overrides, message', BAD_INPUTS, ids=[message.split(':')[1].strip() + '-' + str(index)
-                                                                 for index, (_o, message) in enumerate(BAD_INPUTS)])
+BAD_INPUT_IDS = ['%s-%d' % (message.split(':')[1].strip(), index) for index, (_o, message) in enumerate(BAD_INPUTS)]
+
+
+@pytest.mark.parametrize('overrides, message', BAD_INPUTS, ids=BAD_INPUT_IDS)
 def test_a_bad_input_on_one_host_is_refused_before_any_write(aws_proxy, small_fleet, tmp_path, overrides, message):
     small_fleet.forget_credentials()
     home = tmp_path / 'home'
@@ -364,8 +366,9 @@ def test_a_run_killed_at_a_phase_boundary_converges_in_one_rerun(aws_proxy, kill
 
     aws_proxy.clear()
     # One host at a time (forks=1) widens the moments between the boundaries, so that the kill lands where it should.
-    process = subprocess.Popen([os.path.join(BIN, 'ansible-playbook'), '-i', path, '-e', SANDBOX_VARS, '-e', 'rotate_keys_force=true', ROTATE],
-                               env=base_env(home, dict(env, ANSIBLE_FORKS='1')), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    command = [os.path.join(BIN, 'ansible-playbook'), '-i', path, '-e', SANDBOX_VARS, '-e', 'rotate_keys_force=true', ROTATE]
+    process = subprocess.Popen(command, env=base_env(home, dict(env, ANSIBLE_FORKS='1')), cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     reached = False
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and process.poll() is None:
