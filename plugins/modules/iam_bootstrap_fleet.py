@@ -87,7 +87,7 @@ attributes:
 notes:
   - API calls of a plan with nothing to change are one C(GetAccountAuthorizationDetails) per 1000 users and
     groups and one C(ListAccessKeys) per IAM user; a retire with nothing to delete makes none.
-  - The result of O(phase=plan) holds secrets in RV(deliveries): register it with C(no_log) and hand it on in
+  - The result of O(phase=plan) holds secrets in RV(deliveries). Register it with C(no_log) and hand it on in
     the same play only.
 extends_documentation_fragment:
   - amazon.aws.common.modules
