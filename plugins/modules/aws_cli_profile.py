@@ -223,25 +223,56 @@ def argument_spec():
     )
 
 
-def apply_changes(module, paths, old_texts, new_texts, aws_dir):
-    """Tighten loose modes and write the files whose text changed; returns whether anything did."""
-    changed = False
+_OPTIONS = ((aws_files.CREDENTIALS, 'credentials_file'), (aws_files.CONFIG, 'config_file'))
+
+
+def read_files(paths):
+    """{kind: text} of both files, refusing what botocore cannot read (or a link, a folder, a BOM)."""
+    texts = {kind: workstation_files.read_text(option, paths[kind]) for kind, option in _OPTIONS}
+    for kind, option in _OPTIONS:
+        aws_files.read_sections(texts[kind], '%s: %s' % (option, paths[kind]))
+    return texts
+
+
+def plan(paths, params, credentials, config):
+    """(old texts, new texts, new documents), the edit checked against botocore's reading (ContractError)."""
+    old_texts = read_files(paths)
+    labels = {kind: '%s: %s' % (option, paths[kind]) for kind, option in _OPTIONS}
+    cred_doc, conf_doc = aws_files.plan_profile(old_texts[aws_files.CREDENTIALS], old_texts[aws_files.CONFIG], params['profile'],
+                                                params['state'], credentials, config, labels=labels)
+    documents = {aws_files.CREDENTIALS: cred_doc, aws_files.CONFIG: conf_doc}
+    return old_texts, {kind: document.render() for kind, document in documents.items()}, documents
+
+
+def loose_modes(paths, aws_dir):
+    """[(path, current mode, wanted mode)] of the folder and files whose mode is looser than 0700/0600."""
     targets = [(aws_dir, workstation_files.DIR_MODE)] if aws_dir in {os.path.dirname(p) for p in paths.values()} else []
     targets += [(path, workstation_files.FILE_MODE) for path in paths.values()]
+    found = []
     for path, mode in targets:
         loose = workstation_files.loose_mode(path, mode)
         if loose is not None:
-            module.warn('%s had mode %04o; tightened to %04o' % (path, loose, mode))
-            changed = True
-            if not module.check_mode:
-                os.chmod(path, mode)
-    for kind, path in paths.items():
-        if old_texts[kind] == new_texts[kind]:
-            continue
+            found.append((path, loose, mode))
+    return found
+
+
+def apply_changes(module, paths, old_texts, new_texts, aws_dir):
+    """Tighten loose modes and replace the files whose text changed, both or neither; returns whether anything did.
+
+    Runs with the folders' lock held, right after the texts were read and the edit checked.
+    """
+    changed = False
+    for path, loose, mode in loose_modes(paths, aws_dir):
+        module.warn('%s had mode %04o; tightened to %04o' % (path, loose, mode))
         changed = True
         if not module.check_mode:
-            workstation_files.ensure_directory(os.path.dirname(path))
-            workstation_files.write_atomically(module, path, new_texts[kind])
+            os.chmod(path, mode)
+    writes = [(paths[kind], new_texts[kind], old_texts[kind] if os.path.exists(paths[kind]) else None)
+              for kind in (aws_files.CREDENTIALS, aws_files.CONFIG) if old_texts[kind] != new_texts[kind]]
+    if writes:
+        changed = True
+        if not module.check_mode:
+            workstation_files.replace_files(writes)
     return changed
 
 
@@ -254,33 +285,33 @@ def main():
         required_by={'session_token': 'access_key_id', 'csv_user_name': 'import_csv'},
     )
     params = module.params
+    result = dict(changed=False, profile=params['profile'])
     try:
         paths, aws_dir = resolve_paths(params)
-        old_texts = {kind: workstation_files.read_text(option, paths[kind]) for kind, option in
-                     ((aws_files.CREDENTIALS, 'credentials_file'), (aws_files.CONFIG, 'config_file'))}
-        for kind, option in ((aws_files.CREDENTIALS, 'credentials_file'), (aws_files.CONFIG, 'config_file')):
-            aws_files.parse_ini(old_texts[kind], '%s: %s' % (option, paths[kind]))
+        result.update(credentials_file=paths[aws_files.CREDENTIALS], config_file=paths[aws_files.CONFIG])
         credentials, config = desired_values(params)
+        old_texts, new_texts, documents = plan(paths, params, credentials, config)
+        folders = sorted({os.path.dirname(path) for path in paths.values()})
+        if not module.check_mode and (new_texts != old_texts or loose_modes(paths, aws_dir)):
+            # Writers of one folder take turns: read, check and replace again under the lock.
+            for folder in folders:
+                workstation_files.ensure_directory(folder)
+            with workstation_files.FolderLock(folders):
+                old_texts, new_texts, documents = plan(paths, params, credentials, config)
+                result['changed'] = apply_changes(module, paths, old_texts, new_texts, aws_dir)
+        else:
+            result['changed'] = apply_changes(module, paths, old_texts, new_texts, aws_dir)
     except (aws_files.ValidationError, aws_files.NotIniError) as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), **result)
+    except OSError as exc:
+        module.fail_json(msg='writing %s failed, nothing was changed: %s' % (exc.filename or 'the AWS CLI files', exc.strerror), **result)
 
-    cred_doc, conf_doc = aws_files.plan_profile(
-        old_texts[aws_files.CREDENTIALS], old_texts[aws_files.CONFIG], params['profile'], params['state'], credentials, config)
-    new_texts = {aws_files.CREDENTIALS: cred_doc.render(), aws_files.CONFIG: conf_doc.render()}
-
-    result = dict(changed=False, profile=params['profile'],
-                  credentials_file=paths[aws_files.CREDENTIALS], config_file=paths[aws_files.CONFIG])
+    # Everything below works on texts already checked: nothing can fail after the files were written.
     if module._diff:
         old_docs = {kind: aws_files.IniDocument(text) for kind, text in old_texts.items()}
         result['diff'] = [dict(before_header=paths[kind], after_header=paths[kind],
-                               before=old_docs[kind].masked(), after=new_doc.masked())
-                          for kind, new_doc in ((aws_files.CREDENTIALS, cred_doc), (aws_files.CONFIG, conf_doc))
-                          if old_texts[kind] != new_texts[kind]]
-    try:
-        result['changed'] = apply_changes(module, paths, old_texts, new_texts, aws_dir)
-    except OSError as exc:
-        module.fail_json(msg='writing %s failed: %s' % (exc.filename or 'the AWS CLI files', exc.strerror), **result)
-
+                               before=old_docs[kind].masked(), after=documents[kind].masked())
+                          for kind in (aws_files.CREDENTIALS, aws_files.CONFIG) if old_texts[kind] != new_texts[kind]]
     description = aws_files.describe_profile(
         params['profile'],
         aws_files.read_profiles(aws_files.CREDENTIALS, new_texts[aws_files.CREDENTIALS], 'credentials_file'),

@@ -137,7 +137,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    paths, _aws_dir = resolve_paths(module.params)
+    paths, _aws_dir = resolve_paths(module.params, allow_same=True)
     found = {}
     try:
         for kind, option in ((aws_files.CONFIG, 'config_file'), (aws_files.CREDENTIALS, 'credentials_file')):
