@@ -433,15 +433,19 @@ class IniDocument:
         if entry is None:
             section = self._ensure_section(header)
             position, indent = self._insertion_point(section)
-            self._insert(position, ['%s%s = %s%s' % (indent, key, value, self.newline)])
+            self._insert(position, [('%s%s = %s%s' if value else '%s%s =%s%s') % (indent, key, value, self.newline)])
             return
         first = self.lines[entry.start]
         prefix = _OPTION_PREFIX.match(_content(first)).group(0)
         if not entry.continuations and _content(first)[len(prefix):].strip() == value:
             return
         ending = _line_ending(first) or (self.newline if entry.continuations else '')
+        if not value:
+            prefix = prefix.rstrip(' \t')
+        elif not _content(first)[len(prefix):].strip() and not prefix.endswith((' ', '\t')):
+            prefix += ' '  # ``s3 =`` becomes ``s3 = off``, ``region=old`` stays ``region=new``
         self._drop_value_lines(entry, keep_key_line=True)
-        self.lines[entry.start] = (prefix if value else prefix.rstrip(' \t')) + value + ending
+        self.lines[entry.start] = prefix + value + ending
 
     def _sub_lines(self, indent, values):
         return ['%s%s = %s%s' % (indent, k, v, self.newline) for k, v in values.items()]

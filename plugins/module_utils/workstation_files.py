@@ -110,7 +110,10 @@ def ensure_directory(path):
             break
         current = parent
     for folder in reversed(missing):
-        os.mkdir(folder, DIR_MODE)
+        try:
+            os.mkdir(folder, DIR_MODE)
+        except FileExistsError:
+            continue  # made by a concurrent run
         os.chmod(folder, DIR_MODE)
         if os.geteuid() == 0:
             parent = os.stat(os.path.dirname(folder))
