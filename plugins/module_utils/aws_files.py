@@ -389,7 +389,8 @@ class IniDocument:
         if self.lines:
             self._terminate(len(self.lines) - 1)
             if self.lines[-1].strip():
-                self.lines.append(self.newline)
+                # A blank line; after a lone CR it must not be a LF (the two would make one CRLF line break).
+                self.lines.append('\r' if _line_ending(self.lines[-1]) == '\r' else self.newline)
         self.lines.append('[%s]%s' % (header, self.newline))
         return self._section(header)
 
