@@ -46,3 +46,12 @@ def readable(text):
     except Unreadable:
         return False
     return True
+
+
+def readable_bytes(data):
+    """Whether botocore reads a file of these bytes (it decodes them as UTF-8 here)."""
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError:
+        return False
+    return readable(text)
