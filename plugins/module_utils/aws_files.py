@@ -803,8 +803,10 @@ def describe_profile(profile, credentials_profiles, config_profiles):
         'session_token_source': token_source,
         'region': region if isinstance(region, str) else None,
         'region_source': region_source,
+        'region_listed': None if region is None else str(region),  # a nested block is listed as the CLI prints a dict
         'output': output if isinstance(output, str) else None,
         'output_source': output_source,
+        'output_listed': None if output is None else str(output),
         'settings': sorted(key for key in sources if key not in managed),
         'sources': dict(sorted(sources.items())),
     }
@@ -835,6 +837,6 @@ def configure_list(description, credentials_path, config_path):
         'profile': {'value': description['name'], 'type': 'manual', 'location': '--profile'},
         'access_key': key_row(mask(description['access_key_id']), description['access_key_id_source']),
         'secret_key': key_row(description['secret_access_key_masked'], description['secret_access_key_source']),
-        'region': config_row(description['region']),
-        'output': config_row(description['output']),
+        'region': config_row(description['region_listed']),
+        'output': config_row(description['output_listed']),
     }
