@@ -16,15 +16,28 @@ description:
   - Key material (access key id, secret access key, session token) goes to the shared credentials
     file under C([NAME]); everything else goes to the config file under C([profile NAME])
     (C([default]) in both files for the default profile).
-  - Only the keys this module manages change. Comments, blank lines, other profiles, their order,
-    nested blocks such as C(s3 =) and CRLF line endings are kept byte for byte. A changed key is
-    replaced in place, a missing key is added at the end of its section, a missing section at the
-    end of the file.
-  - Files are written atomically (a temp file in the same folder, then a rename), as mode C(0600)
-    owned by the user the module runs as. C(~/.aws) is created as C(0700). A looser existing mode
-    is tightened, with a warning.
+  - "botocore's reading is the contract: after an edit, botocore reads the new files as it read the old ones with
+    exactly the requested change, or nothing is written."
+  - The files are read the way botocore's C(configloader) reads them - lines end at C(\n), C(\r\n) or a lone
+    C(\r) (not at the other characters Python's C(splitlines) knows), configparser's section, comment and
+    continuation rules - and a profile is the section botocore uses for it (C([profile "dev"]), C([profile 'dev'])
+    and C([profile  dev]) are profile C(dev); of several sections of one profile the last wins).
+  - Only the keys this module manages change. Comments (also inside a multi-line value), blank lines,
+    other profiles, their order, nested blocks such as C(s3 =) and CRLF or CR line endings are kept byte
+    for byte. A changed key is replaced in place, a missing key is added at the end of its section, a
+    missing section at the end of the file.
+  - Before writing, the new texts are read back with a standard-library mirror of botocore's reading and
+    compared with the old reading plus the requested change; when they differ the task fails, names the
+    file, section and key, and writes nothing.
+  - Writers of one folder take turns (an advisory lock on the folder, held from reading to replacing both
+    files). Both files are written to temp files in their folder first, then renamed over the old ones,
+    so they change together or not at all.
+  - Files are mode C(0600), owned by the user the module runs as, or, when it runs as root, by the owner
+    of their folder (another user's C(~/.aws)). C(~/.aws) is created as C(0700). A looser existing mode
+    is tightened, with a warning; a stricter one such as C(0400) is kept.
   - Refuses, before any file is touched, values that could break or inject into the INI format,
-    files that are not INI, symbolic links and unreadable files.
+    files botocore cannot read (one starting with a UTF-8 byte order mark included), symbolic links,
+    unreadable files, and one file given as both O(credentials_file) and O(config_file).
   - Runs on the workstation with the Python standard library only (no boto3 needed).
 author:
   - awsbootstrap.iam maintainers (@awsbootstrap)
@@ -32,13 +45,15 @@ options:
   profile:
     description:
       - Name of the profile.
-      - Must not be empty, contain C([), C(]), whitespace, quotes, C(#) or C(;).
+      - Must not be empty, contain C([), C(]), whitespace, quotes, C(#), C(;) or a backslash, nor be C(DEFAULT) (the INI
+        format's defaults section, whose keys botocore would add to every profile).
     type: str
     default: default
   state:
     description:
       - C(present) sets the given values; values not given are left as they are.
-      - C(absent) removes the profile's section from both files (other options are ignored).
+      - C(absent) removes every section botocore reads as the profile from both files (other options are ignored).
+        Comments after the last key of a removed section stay, they stand above the next section.
     type: str
     choices: [present, absent]
     default: present
@@ -83,7 +98,8 @@ options:
       - Other config file settings of the profile, such as C(cli_pager) or C(retry_mode).
       - A dict value becomes a nested block (C(s3 =) followed by indented keys); only the nested
         keys given are managed, other nested keys are kept.
-      - A V(null) value removes that setting.
+      - A V(null) value removes that setting. A V(null) nested key removes that key; a block left without keys
+        is removed, and a plain value (C(s3 = off)) is left as it is.
       - Booleans are written as C(true)/C(false). Key material, O(region) and O(output) have options
         of their own and are refused here.
     type: dict
@@ -102,7 +118,8 @@ attributes:
     platforms: posix
     description: Runs on the workstation with the Python standard library only.
 notes:
-  - Temp files that an interrupted earlier run left beside the files are removed on the next write.
+  - Temp files that an interrupted earlier run left beside the files (named after the writer's process id)
+    are removed on the next write, once that process is gone.
 seealso:
   - module: awsbootstrap.iam.aws_cli_profile_info
   - name: Configuration and credential file settings in the AWS CLI
@@ -169,6 +186,8 @@ configure_list:
   description:
     - What C(aws configure list --profile NAME) would show, with the secret masked the AWS CLI's way.
     - Each entry has C(value), C(type) (C(shared-credentials-file), C(config-file) or V(null)) and C(location).
+    - As the AWS CLI shows them, C(region) and C(output) have the type C(config-file) and the config file as
+      location even when the value stands in the credentials file.
   returned: always
   type: dict
   contains:

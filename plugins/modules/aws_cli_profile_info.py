@@ -12,9 +12,10 @@ short_description: List the AWS CLI profiles of a workstation, without their sec
 version_added: 1.0.0
 description:
   - Reads C(~/.aws/credentials) and C(~/.aws/config) (or the given files) the way the AWS CLI
-    does (botocore's reading: C([profile "dev"]) is profile C(dev); when several sections name one profile,
-    the last wins; a value in the credentials file wins over the config file) and lists every profile found in either, with where each setting comes from, the access key
-    id, whether a secret access key or session token is present, region and output.
+    does (botocore's reading - C([profile "dev"]) is profile C(dev); when several sections name one
+    profile, the last wins; a value in the credentials file wins over the config file) and lists every
+    profile found in either, with where each setting comes from, the access key id, whether a secret
+    access key or session token is present, region and output.
   - Never returns a secret access key or session token, not even masked.
   - Runs on the workstation with the Python standard library only (no boto3 needed).
 author:
