@@ -661,8 +661,9 @@ def expected_sections(kind, sections, profile, state, wanted, new_header):
 def _differences(expected, actual):
     """Where two readings differ, by section and key names only (never values: they may be secrets)."""
     if list(expected) != list(actual):
-        return 'sections %s instead of %s' % (', '.join('[%s]' % s for s in actual) or 'none',
-                                             ', '.join('[%s]' % s for s in expected) or 'none')
+        found = ', '.join('[%s]' % s for s in actual) or 'none'
+        wanted = ', '.join('[%s]' % s for s in expected) or 'none'
+        return 'sections %s instead of %s' % (found, wanted)
     for header in expected:
         keys = sorted(set(expected[header]) ^ set(actual[header]) |
                       {k for k in set(expected[header]) & set(actual[header]) if expected[header][k] != actual[header][k]})
@@ -788,10 +789,8 @@ def describe_profile(profile, credentials_profiles, config_profiles):
     managed = set(CREDENTIAL_KEYS) | {'region', 'output'}
     sources = {}
     for key in set(from_config) | set(from_credentials):
-        if key in from_credentials and (key in CREDENTIAL_KEYS or key not in from_config or key not in CREDENTIAL_KEYS):
-            sources[key] = CREDENTIALS
-        else:
-            sources[key] = CONFIG
+        # botocore lays the credentials file's section over the config file's profile: it wins for every key.
+        sources[key] = CREDENTIALS if key in from_credentials else CONFIG
     return {
         'name': profile,
         'access_key_id': key_id,

@@ -325,19 +325,23 @@ def main():
     except OSError as exc:
         module.fail_json(msg='writing %s failed, nothing was changed: %s' % (exc.filename or 'the AWS CLI files', exc.strerror), **result)
 
-    # Everything below works on texts already checked: nothing can fail after the files were written.
-    if module._diff:
-        old_docs = {kind: aws_files.IniDocument(text) for kind, text in old_texts.items()}
-        result['diff'] = [dict(before_header=paths[kind], after_header=paths[kind],
-                               before=old_docs[kind].masked(), after=documents[kind].masked())
-                          for kind in (aws_files.CREDENTIALS, aws_files.CONFIG) if old_texts[kind] != new_texts[kind]]
-    description = aws_files.describe_profile(
-        params['profile'],
-        aws_files.read_profiles(aws_files.CREDENTIALS, new_texts[aws_files.CREDENTIALS], 'credentials_file'),
-        aws_files.read_profiles(aws_files.CONFIG, new_texts[aws_files.CONFIG], 'config_file'))
-    result['access_key_id'] = description['access_key_id']
-    result['configure_list'] = aws_files.configure_list(
-        description, paths[aws_files.CREDENTIALS], paths[aws_files.CONFIG])
+    # Everything below works on texts already checked, and never fails the task once the files were written.
+    try:
+        if module._diff:
+            old_docs = {kind: aws_files.IniDocument(text) for kind, text in old_texts.items()}
+            result['diff'] = [dict(before_header=paths[kind], after_header=paths[kind],
+                                   before=old_docs[kind].masked(), after=documents[kind].masked())
+                              for kind in (aws_files.CREDENTIALS, aws_files.CONFIG) if old_texts[kind] != new_texts[kind]]
+        description = aws_files.describe_profile(
+            params['profile'],
+            aws_files.read_profiles(aws_files.CREDENTIALS, new_texts[aws_files.CREDENTIALS], 'credentials_file'),
+            aws_files.read_profiles(aws_files.CONFIG, new_texts[aws_files.CONFIG], 'config_file'))
+        result['access_key_id'] = description['access_key_id']
+        result['configure_list'] = aws_files.configure_list(
+            description, paths[aws_files.CREDENTIALS], paths[aws_files.CONFIG])
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        module.warn('the files were written, but describing the profile failed (%s)' % type(exc).__name__)
+        result.setdefault('access_key_id', credentials.get(aws_files.ACCESS_KEY_ID))
     module.exit_json(**result)
 
 

@@ -50,7 +50,7 @@ def test_aws_cli_writer_case(home, tmp_path, case):
     assert oracle.raw(written) == oracle.raw(case['aws_cli_expected'])
     assert oracle.config_profiles(written) == oracle.config_profiles(case['aws_cli_expected'])
     # And exactly as the original with the update (the same judge as the property test).
-    wanted = {k: v for k, v in case['settings'].items()}
+    wanted = dict(case['settings'])
     assert oracle.raw(written) == expected_reading(aws_files.CONFIG, oracle.raw(case['original'] or ''), case['profile'],
                                                    'present', wanted)
     again = run_module('aws_cli_profile', module_args(case['profile'], case['settings'], tmp_path), home)

@@ -181,8 +181,8 @@ def test_an_edit_botocore_would_read_differently_is_refused():
     # [DEFAULT]'s keys appear in every section: removing region from dev cannot remove what botocore reads.
     text = '[DEFAULT]\nregion = x\n[profile dev]\nregion = y\n'
     with pytest.raises(aws_files.ContractError) as info:
-        plan_profile('', text, 'dev', 'present', {}, {'region': REMOVE}, labels={'credentials': 'credentials_file: /c',
-                                                                                  'config': 'config_file: /f'})
+        labels = {'credentials': 'credentials_file: /c', 'config': 'config_file: /f'}
+        plan_profile('', text, 'dev', 'present', {}, {'region': REMOVE}, labels=labels)
     assert str(info.value).startswith('config_file: /f: refusing to write')
     assert 'section [profile dev], key region' in str(info.value)
 

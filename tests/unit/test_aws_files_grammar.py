@@ -60,7 +60,7 @@ def sub_value(draw):
 def filler(draw):
     """Comment and blank lines (they may stand anywhere, also inside a multi-line value)."""
     lines = []
-    for _ in range(draw(st.integers(0, 2))):
+    for _number in range(draw(st.integers(0, 2))):
         kind = draw(st.sampled_from(['#', ';', 'indented', 'blank', 'odd-blank']))
         if kind in '#;':
             lines.append(kind + draw(inline_text()))
@@ -84,12 +84,12 @@ def entry(draw, key, indent):
     deeper = indent + draw(st.sampled_from(['  ', '    ', '\t']))
     if kind == 'multi':
         lines = ['%s%s%sv%s' % (indent, key, separator, draw(inline_text()))]
-        for _ in range(draw(st.integers(1, 2))):
+        for _number in range(draw(st.integers(1, 2))):
             lines += draw(filler())
             lines.append('%sc%s' % (deeper, draw(inline_text())))
         return lines
     lines = ['%s%s%s' % (indent, key, separator.rstrip())]
-    for _ in range(draw(st.integers(1, 3))):
+    for _number in range(draw(st.integers(1, 3))):
         lines += draw(filler())
         first = '%s = %s' % (draw(st.sampled_from(SUB_KEYS)), sub_value(draw))
         if draw(st.integers(0, 4)) == 0:  # two sub-keys on one line, split by botocore's splitlines()
