@@ -23,13 +23,23 @@ _OWN_OPTION = {
 }
 
 
-def resolve_paths(params):
-    """{kind: absolute path} of the two files, and the default ``~/.aws`` folder."""
+def resolve_paths(params, allow_same=False):
+    """{kind: absolute path} of the two files, and the default ``~/.aws`` folder.
+
+    Refuses two names of one file (also through a link or a hard link): the AWS CLI reads them as two files.
+    """
     default_credentials, default_config, aws_dir = workstation_files.default_paths()
     paths = {
         aws_files.CREDENTIALS: os.path.abspath(params.get('credentials_file') or default_credentials),
         aws_files.CONFIG: os.path.abspath(params.get('config_file') or default_config),
     }
+    credentials, config = paths[aws_files.CREDENTIALS], paths[aws_files.CONFIG]
+    same = os.path.realpath(credentials) == os.path.realpath(config)
+    if not same and os.path.exists(credentials) and os.path.exists(config):
+        same = os.path.samefile(credentials, config)
+    if same and not allow_same:
+        raise ValidationError('config_file', 'credentials_file and config_file name the same file (%s); the AWS CLI reads '
+                                             'them as two different files: give them different paths' % config)
     return paths, os.path.abspath(aws_dir)
 
 
@@ -49,7 +59,14 @@ def check_settings(settings):
                 aws_files.check_setting_name(option, sub_key)
                 if isinstance(sub_value, (dict, list)):
                     raise ValidationError('%s.%s' % (option, sub_key), 'the AWS CLI supports one level of nesting only')
-                nested[sub_key] = aws_files.REMOVE if sub_value is None else aws_files.setting_text('%s.%s' % (option, sub_key), sub_value)
+                if sub_value is None:
+                    nested[sub_key] = aws_files.REMOVE
+                    continue
+                text = aws_files.setting_text('%s.%s' % (option, sub_key), sub_value)
+                if len(text.splitlines()) > 1:
+                    raise ValidationError('%s.%s' % (option, sub_key), 'must not contain a line break character such as \\x0b, \\x0c, '
+                                          '\\x1c-\\x1e, \\x85, \\u2028 or \\u2029 (botocore splits nested values there)')
+                nested[sub_key] = text
             checked[key.lower()] = nested
         elif isinstance(value, list):
             raise ValidationError(option, 'must be a string, number, boolean, dict (nested block) or null')

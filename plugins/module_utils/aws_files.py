@@ -18,6 +18,7 @@ import configparser
 import csv
 import io
 import re
+import shlex
 
 CREDENTIALS = 'credentials'
 CONFIG = 'config'
@@ -35,9 +36,10 @@ OUTPUT_FORMATS = ('json', 'yaml', 'yaml-stream', 'text', 'table')
 REGION_PATTERN = re.compile(r'^[a-z]{2,4}(-[a-z]+){1,3}-[0-9]{1,2}$')
 SETTING_NAME_PATTERN = re.compile(r'^[A-Za-z0-9_.-]+$')
 
-# The same patterns configparser uses, so our idea of a line matches botocore's.
+# The same patterns configparser uses (SECTCRE, OPTCRE, NONSPACECRE), so our idea of a line matches botocore's.
 _SECTION_HEADER = re.compile(r'\[(?P<header>.+)\]')
 _OPTION = re.compile(r'(?P<option>.*?)\s*(?P<vi>[=:])\s*(?P<value>.*)$')
+_NONSPACE = re.compile(r'\S')
 _COMMENT_PREFIXES = ('#', ';')
 
 # Removes the key wherever it is set: ``{'cli_pager': REMOVE}``.
@@ -71,18 +73,6 @@ def section_name(kind, profile):
     return profile
 
 
-def profile_of_section(kind, header):
-    """The profile a section header of a file of ``kind`` stands for, or None (botocore's rules)."""
-    if kind == CREDENTIALS:
-        return header
-    if header == 'default':
-        return header
-    parts = header.split()
-    if len(parts) == 2 and parts[0] == 'profile':
-        return parts[1]
-    return None
-
-
 # --------------------------------------------------------------------------------------------
 # Validation of values we are asked to write
 
@@ -96,8 +86,11 @@ def check_profile_name(option, name):
         raise ValidationError(option, 'must not contain "[" or "]" (they delimit INI section headers)')
     if re.search(r'\s', name):
         raise ValidationError(option, 'must not contain whitespace or line breaks (the AWS CLI cannot read such a profile)')
-    if any(ch in name for ch in '"\'#;'):
-        raise ValidationError(option, 'must not contain quotes, "#" or ";"')
+    if any(ch in name for ch in '"\'#;\\'):
+        raise ValidationError(option, 'must not contain quotes, "#", ";" or "\\" (botocore reads [profile NAME] with shell-like quoting)')
+    if name == configparser.DEFAULTSECT:
+        raise ValidationError(option, '"DEFAULT" is the defaults section of the INI format: botocore would add its keys to every '
+                                      'other profile; choose another name')
 
 
 def check_value(option, value):
@@ -136,14 +129,66 @@ def setting_text(option, value):
 
 
 # --------------------------------------------------------------------------------------------
-# Reading, the way botocore reads
+# Lines, the way botocore sees them
+#
+# botocore reads a file with configparser over ``open(path)`` in text mode: universal newlines, so
+# exactly "\r\n", "\r" and "\n" end a line. Nothing else does: the characters that
+# ``str.splitlines()`` also splits on ("\x0b", "\x0c", "\x1c"-"\x1e", "\x85", "\u2028", "\u2029")
+# are ordinary characters inside a line (configparser's ``strip()`` does treat them as whitespace).
+
+_LINE_BREAK = re.compile(r'\r\n|\r|\n')
 
 
-def parse_ini(text, label):
-    """Parse ``text`` with configparser as botocore does; returns {section: {key: value or dict}}."""
+def split_lines(text):
+    """The lines of ``text`` with their endings, split where botocore splits them; ''.join() gives ``text`` back."""
+    lines = []
+    start = 0
+    for match in _LINE_BREAK.finditer(text):
+        lines.append(text[start:match.end()])
+        start = match.end()
+    if start < len(text):
+        lines.append(text[start:])
+    return lines
+
+
+def _line_ending(line):
+    if line.endswith('\r\n'):
+        return '\r\n'
+    if line.endswith(('\n', '\r')):
+        return line[-1]
+    return ''
+
+
+def _content(line):
+    return line[:len(line) - len(_line_ending(line))]
+
+
+def _indent_width(content):
+    """configparser's indent level of a line: the index of its first non-whitespace character."""
+    found = _NONSPACE.search(content)
+    return found.start() if found else 0
+
+
+# --------------------------------------------------------------------------------------------
+# Reading, the way botocore reads (a standard-library mirror of botocore.configloader)
+
+
+def _bom_error(label):
+    return NotIniError('%s starts with a UTF-8 byte order mark (BOM), which the AWS CLI cannot read '
+                       '(botocore reports "Unable to parse config file"); save the file as UTF-8 without a BOM' % label)
+
+
+def read_sections(text, label):
+    """``botocore.configloader.raw_config_parse`` of ``text``: {section: {key: str or dict}}, in file order.
+
+    Raises NotIniError (never quoting content: it may hold secrets) where botocore raises ConfigParseError.
+    """
+    if text.startswith('\ufeff'):
+        raise _bom_error(label)
     parser = configparser.RawConfigParser()
     try:
-        parser.read_string(text)
+        # newline=None: universal newlines, as ``open()`` in text mode gives botocore.
+        parser.read_file(io.StringIO(text, newline=None), source=label)
     except configparser.Error as exc:
         raise NotIniError('%s is not an INI file the AWS CLI can read (%s%s)' % (
             label, type(exc).__name__, _error_line(exc))) from None
@@ -152,19 +197,32 @@ def parse_ini(text, label):
         values = {}
         for key in parser.options(section):
             value = parser.get(section, key)
-            if value is not None and value.startswith('\n'):
-                nested = {}
-                for line in value.splitlines():
-                    if line.strip():
-                        if '=' not in line:
-                            raise NotIniError('%s is not an INI file the AWS CLI can read (nested value of %r in [%s] has a line without "=")'
-                                              % (label, key, section))
-                        sub_key, sub_value = line.split('=', 1)
-                        nested[sub_key.strip()] = sub_value.strip()
-                value = nested
+            if value.startswith('\n'):
+                try:
+                    value = _parse_nested(value)
+                except ValueError:
+                    raise NotIniError('%s is not an INI file the AWS CLI can read (nested value of %r in [%s] has a line without "=")'
+                                      % (label, key, section)) from None
             values[key] = value
         result[section] = values
     return result
+
+
+def _parse_nested(value):
+    """botocore's ``_parse_nested``: one level, ``str.splitlines()``, the last duplicate wins."""
+    parsed = {}
+    for line in value.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        key, sub_value = line.split('=', 1)
+        parsed[key.strip()] = sub_value.strip()
+    return parsed
+
+
+def parse_ini(text, label):
+    """Kept for callers: the sections of ``text`` as botocore reads them."""
+    return read_sections(text, label)
 
 
 def _error_line(exc):
@@ -174,27 +232,59 @@ def _error_line(exc):
     return ' at line %s' % lineno if lineno else ''
 
 
-def read_profiles(kind, text, label):
-    """{profile: {key: value}} of a file of ``kind``, ignoring sections that are not profiles."""
+def config_profile_of(header):
+    """The profile a config file section stands for, or None: botocore's ``build_profile_map``."""
+    if header.startswith('profile'):
+        try:
+            parts = shlex.split(header)
+        except ValueError:
+            return None
+        return parts[1] if len(parts) == 2 else None
+    if header == 'default':
+        return header
+    return None
+
+
+def profile_of_section(kind, header):
+    """The profile a section header of a file of ``kind`` stands for, or None (botocore's rules).
+
+    In the credentials file every section is the profile of its exact name (botocore's
+    SharedCredentialProvider and Session.full_config); in the config file ``[default]`` and
+    ``[profile NAME]`` as ``shlex`` splits it (``[profile "dev"]``, ``[profile  dev]`` are ``dev``).
+    """
+    if kind == CREDENTIALS:
+        return None if header == configparser.DEFAULTSECT else header
+    return config_profile_of(header)
+
+
+def profiles_of(kind, sections):
+    """{profile: values} from read_sections(); when several sections stand for one profile, the last wins."""
     profiles = {}
-    for header, values in parse_ini(text, label).items():
+    for header, values in sections.items():
         profile = profile_of_section(kind, header)
-        if profile is not None and profile not in profiles:
+        if profile is not None:
             profiles[profile] = values
     return profiles
 
 
+def read_profiles(kind, text, label):
+    """{profile: {key: value}} of a file of ``kind``, as botocore reads it."""
+    return profiles_of(kind, read_sections(text, label))
+
+
 # --------------------------------------------------------------------------------------------
-# Editing, line by line
+# Editing, line by line, with configparser's own reading rules
 
 
 class _Entry:
-    """A ``key = value`` line and the indented continuation lines that belong to it."""
+    """A ``key = value`` line and the continuation lines (deeper indented) that belong to it."""
 
-    def __init__(self, key, start):
+    def __init__(self, key, start, indent):
         self.key = key
         self.start = start
-        self.end = start + 1  # exclusive; grows over continuation lines
+        self.indent = indent
+        self.end = start + 1  # exclusive: after the last continuation line
+        self.continuations = []
 
 
 class _Section:
@@ -204,62 +294,78 @@ class _Section:
         self.end = None  # exclusive: the next header, or the end of the file
         self.entries = []
 
+    @property
+    def content_end(self):
+        return self.entries[-1].end if self.entries else self.start + 1
+
 
 def _scan(lines):
-    """Split lines into sections and entries, following configparser's own reading rules."""
+    """Sections and entries exactly as configparser's ``_read`` finds them (comments: whole lines
+    starting with ``#`` or ``;`` after whitespace; blank and comment lines never end a value; a line
+    indented deeper than the key line continues the value, even an indented ``[header]``)."""
     sections = []
     current = None
     entry = None
     indent_level = 0
     for index, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped or stripped.startswith(_COMMENT_PREFIXES):
+        content = _content(line)
+        value = content.strip()
+        if not value or value.startswith(_COMMENT_PREFIXES):
             continue
-        indent = len(line) - len(line.lstrip())
-        if entry is not None and indent > indent_level:
+        indent = _indent_width(content)
+        if current is not None and entry is not None and indent > indent_level:
+            entry.continuations.append(index)
             entry.end = index + 1
             continue
         indent_level = indent
-        entry = None
-        header = _SECTION_HEADER.match(stripped)
+        header = _SECTION_HEADER.match(value)
         if header:
             if current is not None:
                 current.end = index
             current = _Section(header.group('header'), index)
             sections.append(current)
+            entry = None
             continue
-        option = _OPTION.match(stripped)
+        option = _OPTION.match(value)
         if current is not None and option and option.group('option'):
-            entry = _Entry(option.group('option').rstrip().lower(), index)
+            entry = _Entry(option.group('option').rstrip().lower(), index, content[:indent])
             current.entries.append(entry)
     if current is not None:
         current.end = len(lines)
     return sections
 
 
-def _line_ending(line):
-    if line.endswith('\r\n'):
-        return '\r\n'
-    if line.endswith('\n'):
-        return '\n'
-    return ''
+def _clean_indent(indent):
+    """An indentation to copy onto a new line: the same width, in spaces unless it is plain spaces and tabs."""
+    return indent if all(ch in ' \t' for ch in indent) else ' ' * len(indent)
+
+
+def _nested_parts(content):
+    """The sub-lines botocore's ``_parse_nested`` sees in one continuation line: [(text with its break, name)]."""
+    parts = []
+    for part in content.strip().splitlines(True):
+        stripped = part.strip()
+        parts.append((part, stripped.split('=', 1)[0].strip() if stripped else None))
+    return parts
 
 
 class IniDocument:
     """An AWS CLI file as its lines; ``render()`` of an unedited document is the input, byte for byte."""
 
     def __init__(self, text):
-        self.lines = text.splitlines(keepends=True)
-        self.newline = '\r\n' if self.lines and self.lines[0].endswith('\r\n') else '\n'
+        self.lines = split_lines(text)
+        endings = [_line_ending(line) for line in self.lines if _line_ending(line)]
+        self.newline = endings[0] if endings else '\n'
 
     def render(self):
         return ''.join(self.lines)
 
+    def sections(self):
+        return _scan(self.lines)
+
     def _section(self, header):
-        for section in _scan(self.lines):
-            if section.header == header:
-                return section
-        return None
+        found = [section for section in _scan(self.lines) if section.header == header]
+        return found[-1] if found else None
 
     def has_section(self, header):
         return self._section(header) is not None
@@ -268,105 +374,181 @@ class IniDocument:
         section = self._section(header)
         if section is None:
             return None, None
-        for entry in section.entries:
-            if entry.key == key:
-                return section, entry
-        return section, None
+        found = [entry for entry in section.entries if entry.key == key]
+        return section, (found[-1] if found else None)
+
+    def _terminate(self, index):
+        """Make sure line ``index`` ends with a line break (before something is inserted after it)."""
+        if index >= 0 and not _line_ending(self.lines[index]):
+            self.lines[index] += self.newline
 
     def _ensure_section(self, header):
         section = self._section(header)
         if section is not None:
             return section
         if self.lines:
-            if not _line_ending(self.lines[-1]):
-                self.lines[-1] += self.newline
+            self._terminate(len(self.lines) - 1)
             if self.lines[-1].strip():
-                self.lines.append(self.newline)
+                # A blank line; after a lone CR it must not be a LF (the two would make one CRLF line break).
+                self.lines.append('\r' if _line_ending(self.lines[-1]) == '\r' else self.newline)
         self.lines.append('[%s]%s' % (header, self.newline))
         return self._section(header)
 
-    def _insert_at_end_of(self, section, new_lines):
-        position = section.entries[-1].end if section.entries else section.start + 1
-        before = self.lines[position - 1]
-        if not _line_ending(before):
-            self.lines[position - 1] = before + self.newline
+    def _insertion_point(self, section):
+        """Where a new key goes (after the section's last entry) and an indentation that neither makes it
+        a continuation of the line before nor turns the next line into a continuation of it."""
+        if section.entries:
+            last = section.entries[-1]
+            return last.end, _clean_indent(last.indent)
+        position = section.start + 1
+        for line in self.lines[position:]:
+            value = _content(line).strip()
+            if value and not value.startswith(_COMMENT_PREFIXES):
+                return position, ' ' * _indent_width(_content(line))
+        return position, ''
+
+    def _insert(self, position, new_lines):
+        self._terminate(position - 1)
         self.lines[position:position] = new_lines
 
+    def _drop_value_lines(self, entry, keep_key_line=False):
+        """Delete an entry's key line (unless kept) and its continuation lines; comments and blank lines stay."""
+        doomed = set(entry.continuations)
+        if not keep_key_line:
+            doomed.add(entry.start)
+        last = self.lines[entry.end - 1]
+        for index in sorted(doomed, reverse=True):
+            del self.lines[index]
+        # The line that is now last of the span keeps a line break when the removed one had one.
+        if doomed and entry.end - 1 in doomed and _line_ending(last):
+            remaining = entry.end - 1 - len(doomed)
+            if 0 <= remaining < len(self.lines):
+                self._terminate(remaining)
+
     def set(self, header, key, value):
-        """Set ``key`` in section ``header`` to a string, or to a dict (a nested block)."""
+        """Set ``key`` in section ``header`` to a string, or to a dict (a nested block, values may be REMOVE)."""
         if isinstance(value, dict):
             self._set_nested(header, key, value)
             return
         section, entry = self._entry(header, key)
         if entry is None:
             section = self._ensure_section(header)
-            self._insert_at_end_of(section, ['%s = %s%s' % (key, value, self.newline)])
+            position, indent = self._insertion_point(section)
+            self._insert(position, [('%s%s = %s%s' if value else '%s%s =%s%s') % (indent, key, value, self.newline)])
             return
         first = self.lines[entry.start]
-        prefix = _OPTION_PREFIX.match(first).group(0)
-        if entry.end - entry.start == 1 and first[len(prefix):].rstrip('\r\n') == value:
+        prefix = _OPTION_PREFIX.match(_content(first)).group(0)
+        if not entry.continuations and _content(first)[len(prefix):].strip() == value:
             return
-        ending = _line_ending(self.lines[entry.end - 1]) or _line_ending(first)
-        self.lines[entry.start:entry.end] = [prefix + value + ending]
+        ending = _line_ending(first) or (self.newline if entry.continuations else '')
+        if not value:
+            prefix = prefix.rstrip(' \t')
+        elif not _content(first)[len(prefix):].strip() and not prefix.endswith((' ', '\t')):
+            prefix += ' '  # ``s3 =`` becomes ``s3 = off``, ``region=old`` stays ``region=new``
+        self._drop_value_lines(entry, keep_key_line=True)
+        self.lines[entry.start] = prefix + value + ending
+
+    def _sub_lines(self, indent, values):
+        return ['%s%s = %s%s' % (indent, k, v, self.newline) for k, v in values.items()]
 
     def _set_nested(self, header, key, values):
+        wanted = {k: v for k, v in values.items() if v is not REMOVE}
         section, entry = self._entry(header, key)
-        if entry is not None and self.lines[entry.start][len(_OPTION_PREFIX.match(self.lines[entry.start]).group(0)):].strip():
-            # A scalar where a block is wanted: replace the whole entry.
-            del self.lines[entry.start:entry.end]
-            section, entry = self._entry(header, key)
         if entry is None:
-            wanted = {k: v for k, v in values.items() if v is not REMOVE}
             if not wanted:
                 return
             section = self._ensure_section(header)
-            block = ['%s =%s' % (key, self.newline)]
-            block += ['  %s = %s%s' % (k, v, self.newline) for k, v in wanted.items()]
-            self._insert_at_end_of(section, block)
+            position, indent = self._insertion_point(section)
+            self._insert(position, ['%s%s =%s' % (indent, key, self.newline)] + self._sub_lines(indent + '  ', wanted))
+            return
+        first = _content(self.lines[entry.start])
+        prefix = _OPTION_PREFIX.match(first).group(0)
+        has_block = not first[len(prefix):].strip() and any(
+            name is not None for index in entry.continuations for _part, name in _nested_parts(_content(self.lines[index])))
+        if not has_block:
+            # A scalar (or an empty ``s3 =``): a null sub-key has nothing to remove, so it stays.
+            if not wanted:
+                return
+            ending = _line_ending(self.lines[entry.start]) or self.newline
+            self._drop_value_lines(entry, keep_key_line=True)
+            self.lines[entry.start] = prefix.rstrip(' \t') + ending
+            self._insert(entry.start + 1, self._sub_lines(_clean_indent(entry.indent) + '  ', wanted))
             return
         for sub_key, sub_value in values.items():
             self._set_sub_key(header, key, sub_key, sub_value)
+        _section, entry = self._entry(header, key)
+        if not any(name is not None for index in entry.continuations for _part, name in _nested_parts(_content(self.lines[index]))):
+            # The block lost its last key: the setting goes (botocore would read an empty string).
+            self._drop_value_lines(entry)
 
     def _set_sub_key(self, header, key, sub_key, value):
         _section, entry = self._entry(header, key)
-        indent = '  '
-        for index in range(entry.start + 1, entry.end):
-            line = self.lines[index]
-            if not line.strip() or line.strip().startswith(_COMMENT_PREFIXES) or '=' not in line:
-                continue
-            indent = line[:len(line) - len(line.lstrip())]
-            name, _sep, rest = line.partition('=')
-            if name.strip() != sub_key:
-                continue
-            if value is REMOVE:
-                del self.lines[index]
-                return
-            if rest.strip() == value:
-                return
-            spacing = rest[:len(rest) - len(rest.lstrip(' \t'))]
-            self.lines[index] = '%s=%s%s%s' % (name, spacing, value, _line_ending(line) or self.newline)
-            return
+        located = [(index, number) for index in entry.continuations
+                   for number, (_part, name) in enumerate(_nested_parts(_content(self.lines[index]))) if name == sub_key]
         if value is REMOVE:
+            for index, number in reversed(located):
+                self._rewrite_part(index, number, None)
             return
-        last = self.lines[entry.end - 1]
-        if not _line_ending(last):
-            self.lines[entry.end - 1] = last + self.newline
-        self.lines.insert(entry.end, '%s%s = %s%s' % (indent, sub_key, value, self.newline))
+        if located:
+            index, number = located[-1]  # botocore keeps the last duplicate
+            part, _name = _nested_parts(_content(self.lines[index]))[number]
+            stripped = part.strip()
+            if stripped.split('=', 1)[1].strip() == value:
+                return
+            name_text, _sep, rest = part.rstrip().partition('=')
+            spacing = rest[:len(rest) - len(rest.lstrip(' \t'))]
+            self._rewrite_part(index, number, '%s=%s%s%s' % (name_text, spacing, value, part[len(part.rstrip()):]))
+            return
+        last = entry.continuations[-1]
+        indent = _clean_indent(_content(self.lines[last])[:_indent_width(_content(self.lines[last]))])
+        self._insert(last + 1, self._sub_lines(indent, {sub_key: value}))
+
+    def _rewrite_part(self, index, number, new_part):
+        line = self.lines[index]
+        content = _content(line)
+        width = _indent_width(content)
+        stripped = content.strip()
+        trailing = content[width + len(stripped):]
+        parts = [part for part, _name in _nested_parts(content)]
+        if new_part is None:
+            del parts[number]
+        else:
+            parts[number] = new_part
+        if not ''.join(parts).strip():
+            del self.lines[index]
+            return
+        self.lines[index] = content[:width] + ''.join(parts) + trailing + _line_ending(line)
 
     def remove(self, header, key):
         _section, entry = self._entry(header, key)
         if entry is not None:
-            del self.lines[entry.start:entry.end]
+            self._drop_value_lines(entry)
 
     def remove_section(self, header):
-        section = self._section(header)
-        if section is None:
+        """Remove section ``header``: its header and body; comments after its last entry stay (they stand
+        above the next section), and so does anything before its header."""
+        sections = _scan(self.lines)
+        found = [number for number, section in enumerate(sections) if section.header == header]
+        if not found:
             return
-        start, end = section.start, section.end
+        number = found[-1]
+        section = sections[number]
+        start, end = section.start, section.content_end
+        # Blank lines right after the body go with it; from the first comment on, the lines stay.
+        while end < section.end and not _content(self.lines[end]).strip():
+            end += 1
         if end == len(self.lines):
-            # Last section: also drop the blank lines that separated it from the one before.
-            while start > 0 and not self.lines[start - 1].strip():
+            # Nothing follows: also drop the blank lines that separated it from what comes before.
+            while start > 0 and not _content(self.lines[start - 1]).strip():
                 start -= 1
+        previous = sections[number - 1] if number > 0 else None
+        following = sections[number + 1] if number + 1 < len(sections) else None
+        if following is not None and previous is not None and previous.entries:
+            # The next header must not become a continuation of the previous section's last value.
+            level = len(previous.entries[-1].indent)
+            head = self.lines[following.start]
+            if _indent_width(_content(head)) > level:
+                self.lines[following.start] = head[_indent_width(_content(head)):]
         del self.lines[start:end]
 
     def masked(self):
@@ -376,9 +558,9 @@ class IniDocument:
             for entry in section.entries:
                 if entry.key in SECRET_KEYS:
                     first = lines[entry.start]
-                    prefix = _OPTION_PREFIX.match(first).group(0)
-                    lines[entry.start] = prefix + mask(first[len(prefix):].rstrip('\r\n').strip()) + _line_ending(first)
-                    for index in range(entry.start + 1, entry.end):
+                    prefix = _OPTION_PREFIX.match(_content(first)).group(0)
+                    lines[entry.start] = prefix + mask(_content(first)[len(prefix):].strip()) + _line_ending(first)
+                    for index in entry.continuations:
                         lines[index] = '*' * 16 + _line_ending(lines[index])
         return ''.join(lines)
 
@@ -428,52 +610,172 @@ def read_credentials_csv(option, text, user_name=None, user_option='csv_user_nam
 
 
 # --------------------------------------------------------------------------------------------
+# The contract: botocore's reading of the new text is its reading of the old one with exactly the change
+
+
+class ContractError(NotIniError):
+    """An edit botocore would not read as requested: nothing is written."""
+
+
+def _merged(current, wanted):
+    """The value botocore should read for a key after ``wanted`` (str, dict with REMOVE, or REMOVE)."""
+    if wanted is REMOVE:
+        return REMOVE
+    if not isinstance(wanted, dict):
+        return wanted
+    if isinstance(current, dict):
+        result = dict(current)
+        for sub_key, sub_value in wanted.items():
+            if sub_value is REMOVE:
+                result.pop(sub_key, None)
+            else:
+                result[sub_key] = sub_value
+        return result if result else REMOVE
+    subs = {k: v for k, v in wanted.items() if v is not REMOVE}
+    if not subs:
+        return current if current is not None else REMOVE
+    return subs
+
+
+def expected_sections(kind, sections, profile, state, wanted, new_header):
+    """botocore's reading of a file after the edit, computed from its reading before: the contract."""
+    mapped = [header for header in sections if profile_of_section(kind, header) == profile]
+    expected = {header: dict(values) for header, values in sections.items()}
+    if state == 'absent':
+        for header in mapped:
+            del expected[header]
+        return expected
+    target = mapped[-1] if mapped else new_header
+    values = dict(expected.get(target, {}))
+    for key, value in wanted.items():
+        merged = _merged(values.get(key), value)
+        if merged is REMOVE:
+            values.pop(key, None)
+        else:
+            values[key] = merged
+    if target in expected or values:
+        expected[target] = values
+    return expected
+
+
+def _differences(expected, actual):
+    """Where two readings differ, by section and key names only (never values: they may be secrets)."""
+    if list(expected) != list(actual):
+        found = ', '.join('[%s]' % s for s in actual) or 'none'
+        wanted = ', '.join('[%s]' % s for s in expected) or 'none'
+        return 'sections %s instead of %s' % (found, wanted)
+    for header in expected:
+        keys = sorted(set(expected[header]) ^ set(actual[header]) |
+                      {k for k in set(expected[header]) & set(actual[header]) if expected[header][k] != actual[header][k]})
+        if keys:
+            return 'section [%s], key %s' % (header, ', '.join(keys))
+    return None
+
+
+def verify_edit(kind, old_text, new_text, profile, state, wanted, new_header, label):
+    """Refuse (ContractError) unless botocore reads ``new_text`` as it reads ``old_text`` with exactly the change."""
+    old = read_sections(old_text, label)
+    try:
+        new = read_sections(new_text, label)
+    except NotIniError:
+        raise ContractError('%s: refusing to write: the edited file would not be readable by the AWS CLI; nothing was written'
+                            % label) from None
+    expected = expected_sections(kind, old, profile, state, wanted, new_header)
+    difference = _differences(expected, new)
+    if difference is None:
+        expected_profiles = profiles_of(kind, old)
+        if state == 'absent':
+            expected_profiles.pop(profile, None)
+        elif profile in profiles_of(kind, expected):
+            expected_profiles[profile] = profiles_of(kind, expected)[profile]
+        if profiles_of(kind, new) != expected_profiles:
+            difference = 'the profiles botocore finds'
+    if difference is not None:
+        raise ContractError('%s: refusing to write: after this edit the AWS CLI would not read the file as it reads it now with '
+                            'only the requested change (%s differs); nothing was written' % (label, difference))
+
+
+# --------------------------------------------------------------------------------------------
 # One profile across both files
 
 
 def config_section(document, profile):
-    """The config section of ``profile``; ``[profile default]`` is used when a file already has it."""
-    if profile == 'default' and not document.has_section('default') and document.has_section('profile default'):
-        return 'profile default'
-    return section_name(CONFIG, profile)
+    """The config section botocore uses for ``profile`` (the last that maps to it), else the one to create."""
+    found = [section.header for section in document.sections() if config_profile_of(section.header) == profile]
+    return found[-1] if found else section_name(CONFIG, profile)
 
 
-def plan_profile(credentials_text, config_text, profile, state, credentials=None, config=None):
-    """The new texts of both files for one profile: a pure function of the old texts and the wish.
+def _target_header(kind, document, profile):
+    if kind == CONFIG:
+        return config_section(document, profile)
+    return section_name(CREDENTIALS, profile)
+
+
+def _plan_file(kind, text, profile, state, wanted, label):
+    """(document, new header) for one file: edits only what botocore would read differently."""
+    document = IniDocument(text)
+    sections = read_sections(text, label)
+    header = _target_header(kind, document, profile)
+    if state == 'absent':
+        for found in [s.header for s in document.sections() if profile_of_section(kind, s.header) == profile]:
+            document.remove_section(found)
+        return document, header
+    current = profiles_of(kind, sections).get(profile, {})
+    for key, value in wanted.items():
+        now = current.get(key)
+        after = _merged(now, value)
+        if (after is REMOVE and now is None) or after == now:
+            continue
+        if value is REMOVE:
+            document.remove(header, key)
+        elif isinstance(value, dict) and isinstance(now, dict):
+            document.set(header, key, {k: v for k, v in value.items()
+                                       if (v is REMOVE and k in now) or (v is not REMOVE and now.get(k) != v)} or value)
+        else:
+            document.set(header, key, value)
+    return document, header
+
+
+def plan_profile(credentials_text, config_text, profile, state, credentials=None, config=None, labels=None, verify=True):
+    """The new documents of both files for one profile: a pure function of the old texts and the wish.
 
     ``credentials`` and ``config`` map keys to a value to set (str, or dict for a nested block),
-    or to ``REMOVE``; keys not named are left as they are. ``state='absent'`` removes the
-    profile's section from both files.
+    or to ``REMOVE``; keys not named are left as they are. ``state='absent'`` removes every section
+    botocore maps to the profile from both files. With ``verify``, raises ContractError unless
+    botocore reads each new text as the old one with exactly the requested change.
     """
-    cred_doc, conf_doc = IniDocument(credentials_text), IniDocument(config_text)
-    cred_header, conf_header = section_name(CREDENTIALS, profile), config_section(conf_doc, profile)
-    if state == 'absent':
-        cred_doc.remove_section(cred_header)
-        conf_doc.remove_section(conf_header)
-    else:
-        for document, header, wanted in ((cred_doc, cred_header, credentials or {}), (conf_doc, conf_header, config or {})):
-            for key, value in wanted.items():
-                if value is REMOVE:
-                    document.remove(header, key)
-                else:
-                    document.set(header, key, value)
-    return cred_doc, conf_doc
+    labels = labels or {CREDENTIALS: 'credentials_file', CONFIG: 'config_file'}
+    documents = []
+    for kind, text, wanted in ((CREDENTIALS, credentials_text, credentials or {}), (CONFIG, config_text, config or {})):
+        document, header = _plan_file(kind, text, profile, state, wanted, labels[kind])
+        if verify:
+            verify_edit(kind, text, document.render(), profile, state, wanted, header, labels[kind])
+        documents.append(document)
+    return documents[0], documents[1]
 
 
 def describe_profile(profile, credentials_profiles, config_profiles):
     """What the AWS CLI resolves for ``profile`` from the two files; never a secret value.
 
-    Shared-credentials-file values win over config-file values, as in botocore's provider chain.
+    As botocore's Session.full_config: the credentials file's section is laid over the config
+    file's profile, so its values win for every key (``region`` too). Key material follows the
+    credential chain: the shared credentials file before the config file.
     """
     from_credentials = credentials_profiles.get(profile, {})
     from_config = config_profiles.get(profile, {})
 
     def lookup(key):
-        if from_credentials.get(key):
+        if key in CREDENTIAL_KEYS:
+            if from_credentials.get(ACCESS_KEY_ID) is not None and key in from_credentials:
+                return from_credentials[key], CREDENTIALS
+            if from_credentials.get(ACCESS_KEY_ID) is None and from_config.get(key) is not None:
+                return from_config[key], CONFIG
+            if from_credentials.get(key) is not None:
+                return from_credentials[key], CREDENTIALS
+            return None, None
+        if key in from_credentials:
             return from_credentials[key], CREDENTIALS
-        if key in CREDENTIAL_KEYS and from_config.get(key):
-            return from_config[key], CONFIG
-        if key not in CREDENTIAL_KEYS and from_config.get(key) is not None:
+        if from_config.get(key) is not None:
             return from_config[key], CONFIG
         return None, None
 
@@ -487,10 +789,8 @@ def describe_profile(profile, credentials_profiles, config_profiles):
     managed = set(CREDENTIAL_KEYS) | {'region', 'output'}
     sources = {}
     for key in set(from_config) | set(from_credentials):
-        if key in from_credentials and (key in CREDENTIAL_KEYS or key not in from_config):
-            sources[key] = CREDENTIALS
-        else:
-            sources[key] = CONFIG
+        # botocore lays the credentials file's section over the config file's profile: it wins for every key.
+        sources[key] = CREDENTIALS if key in from_credentials else CONFIG
     return {
         'name': profile,
         'access_key_id': key_id,
@@ -502,27 +802,40 @@ def describe_profile(profile, credentials_profiles, config_profiles):
         'session_token_source': token_source,
         'region': region if isinstance(region, str) else None,
         'region_source': region_source,
+        'region_listed': None if region is None else str(region),  # a nested block is listed as the CLI prints a dict
         'output': output if isinstance(output, str) else None,
         'output_source': output_source,
+        'output_listed': None if output is None else str(output),
         'settings': sorted(key for key in sources if key not in managed),
         'sources': dict(sorted(sources.items())),
     }
 
 
 def configure_list(description, credentials_path, config_path):
-    """The rows of ``aws configure list`` for a profile description (secrets masked)."""
-    locations = {CREDENTIALS: ('shared-credentials-file', credentials_path), CONFIG: ('config-file', config_path)}
+    """The rows of ``aws configure list`` for a profile description (secrets masked).
 
-    def row(value, source):
+    As the AWS CLI prints them: the key's type is the credential provider that found it
+    (``shared-credentials-file`` or ``config-file``); region and output are looked up in the merged
+    profile and always shown as ``config-file`` at the config file's path, even when the value
+    stands in the credentials file.
+    """
+    key_locations = {CREDENTIALS: ('shared-credentials-file', credentials_path), CONFIG: ('config-file', config_path)}
+
+    def key_row(value, source):
         if value is None:
             return {'value': '<not set>', 'type': None, 'location': None}
-        kind, location = locations[source]
+        kind, location = key_locations[source]
         return {'value': value, 'type': kind, 'location': location}
+
+    def config_row(value):
+        if value is None:
+            return {'value': '<not set>', 'type': None, 'location': None}
+        return {'value': value, 'type': 'config-file', 'location': config_path}
 
     return {
         'profile': {'value': description['name'], 'type': 'manual', 'location': '--profile'},
-        'access_key': row(mask(description['access_key_id']), description['access_key_id_source']),
-        'secret_key': row(description['secret_access_key_masked'], description['secret_access_key_source']),
-        'region': row(description['region'], description['region_source']),
-        'output': row(description['output'], description['output_source']),
+        'access_key': key_row(mask(description['access_key_id']), description['access_key_id_source']),
+        'secret_key': key_row(description['secret_access_key_masked'], description['secret_access_key_source']),
+        'region': config_row(description['region_listed']),
+        'output': config_row(description['output_listed']),
     }

@@ -16,15 +16,28 @@ description:
   - Key material (access key id, secret access key, session token) goes to the shared credentials
     file under C([NAME]); everything else goes to the config file under C([profile NAME])
     (C([default]) in both files for the default profile).
-  - Only the keys this module manages change. Comments, blank lines, other profiles, their order,
-    nested blocks such as C(s3 =) and CRLF line endings are kept byte for byte. A changed key is
-    replaced in place, a missing key is added at the end of its section, a missing section at the
-    end of the file.
-  - Files are written atomically (a temp file in the same folder, then a rename), as mode C(0600)
-    owned by the user the module runs as. C(~/.aws) is created as C(0700). A looser existing mode
-    is tightened, with a warning.
+  - "botocore's reading is the contract: after an edit, botocore reads the new files as it read the old ones with
+    exactly the requested change, or nothing is written."
+  - The files are read the way botocore's C(configloader) reads them - lines end at C(\n), C(\r\n) or a lone
+    C(\r) (not at the other characters Python's C(splitlines) knows), configparser's section, comment and
+    continuation rules - and a profile is the section botocore uses for it (C([profile "dev"]), C([profile 'dev'])
+    and C([profile  dev]) are profile C(dev); of several sections of one profile the last wins).
+  - Only the keys this module manages change. Comments (also inside a multi-line value), blank lines,
+    other profiles, their order, nested blocks such as C(s3 =) and CRLF or CR line endings are kept byte
+    for byte. A changed key is replaced in place, a missing key is added at the end of its section, a
+    missing section at the end of the file.
+  - Before writing, the new texts are read back with a standard-library mirror of botocore's reading and
+    compared with the old reading plus the requested change; when they differ the task fails, names the
+    file, section and key, and writes nothing.
+  - Writers of one folder take turns (an advisory lock on the folder, held from reading to replacing both
+    files). Both files are written to temp files in their folder first, then renamed over the old ones,
+    so they change together or not at all.
+  - Files are mode C(0600), owned by the user the module runs as, or, when it runs as root, by the owner
+    of their folder (another user's C(~/.aws)). C(~/.aws) is created as C(0700). A looser existing mode
+    is tightened, with a warning; a stricter one such as C(0400) is kept.
   - Refuses, before any file is touched, values that could break or inject into the INI format,
-    files that are not INI, symbolic links and unreadable files.
+    files botocore cannot read (one starting with a UTF-8 byte order mark included), symbolic links,
+    unreadable files, and one file given as both O(credentials_file) and O(config_file).
   - Runs on the workstation with the Python standard library only (no boto3 needed).
 author:
   - awsbootstrap.iam maintainers (@awsbootstrap)
@@ -32,13 +45,15 @@ options:
   profile:
     description:
       - Name of the profile.
-      - Must not be empty, contain C([), C(]), whitespace, quotes, C(#) or C(;).
+      - Must not be empty, contain C([), C(]), whitespace, quotes, C(#), C(;) or a backslash, nor be C(DEFAULT) (the INI
+        format's defaults section, whose keys botocore would add to every profile).
     type: str
     default: default
   state:
     description:
       - C(present) sets the given values; values not given are left as they are.
-      - C(absent) removes the profile's section from both files (other options are ignored).
+      - C(absent) removes every section botocore reads as the profile from both files (other options are ignored).
+        Comments after the last key of a removed section stay, they stand above the next section.
     type: str
     choices: [present, absent]
     default: present
@@ -83,7 +98,8 @@ options:
       - Other config file settings of the profile, such as C(cli_pager) or C(retry_mode).
       - A dict value becomes a nested block (C(s3 =) followed by indented keys); only the nested
         keys given are managed, other nested keys are kept.
-      - A V(null) value removes that setting.
+      - A V(null) value removes that setting. A V(null) nested key removes that key; a block left without keys
+        is removed, and a plain value (C(s3 = off)) is left as it is.
       - Booleans are written as C(true)/C(false). Key material, O(region) and O(output) have options
         of their own and are refused here.
     type: dict
@@ -102,7 +118,8 @@ attributes:
     platforms: posix
     description: Runs on the workstation with the Python standard library only.
 notes:
-  - Temp files that an interrupted earlier run left beside the files are removed on the next write.
+  - Temp files that an interrupted earlier run left beside the files (named after the writer's process id)
+    are removed on the next write, once that process is gone.
 seealso:
   - module: awsbootstrap.iam.aws_cli_profile_info
   - name: Configuration and credential file settings in the AWS CLI
@@ -169,6 +186,8 @@ configure_list:
   description:
     - What C(aws configure list --profile NAME) would show, with the secret masked the AWS CLI's way.
     - Each entry has C(value), C(type) (C(shared-credentials-file), C(config-file) or V(null)) and C(location).
+    - As the AWS CLI shows them, C(region) and C(output) have the type C(config-file) and the config file as
+      location even when the value stands in the credentials file.
   returned: always
   type: dict
   contains:
@@ -223,25 +242,56 @@ def argument_spec():
     )
 
 
-def apply_changes(module, paths, old_texts, new_texts, aws_dir):
-    """Tighten loose modes and write the files whose text changed; returns whether anything did."""
-    changed = False
+_OPTIONS = ((aws_files.CREDENTIALS, 'credentials_file'), (aws_files.CONFIG, 'config_file'))
+
+
+def read_files(paths):
+    """{kind: text} of both files, refusing what botocore cannot read (or a link, a folder, a BOM)."""
+    texts = {kind: workstation_files.read_text(option, paths[kind]) for kind, option in _OPTIONS}
+    for kind, option in _OPTIONS:
+        aws_files.read_sections(texts[kind], '%s: %s' % (option, paths[kind]))
+    return texts
+
+
+def plan(paths, params, credentials, config):
+    """(old texts, new texts, new documents), the edit checked against botocore's reading (ContractError)."""
+    old_texts = read_files(paths)
+    labels = {kind: '%s: %s' % (option, paths[kind]) for kind, option in _OPTIONS}
+    cred_doc, conf_doc = aws_files.plan_profile(old_texts[aws_files.CREDENTIALS], old_texts[aws_files.CONFIG], params['profile'],
+                                                params['state'], credentials, config, labels=labels)
+    documents = {aws_files.CREDENTIALS: cred_doc, aws_files.CONFIG: conf_doc}
+    return old_texts, {kind: document.render() for kind, document in documents.items()}, documents
+
+
+def loose_modes(paths, aws_dir):
+    """[(path, current mode, wanted mode)] of the folder and files whose mode is looser than 0700/0600."""
     targets = [(aws_dir, workstation_files.DIR_MODE)] if aws_dir in {os.path.dirname(p) for p in paths.values()} else []
     targets += [(path, workstation_files.FILE_MODE) for path in paths.values()]
+    found = []
     for path, mode in targets:
         loose = workstation_files.loose_mode(path, mode)
         if loose is not None:
-            module.warn('%s had mode %04o; tightened to %04o' % (path, loose, mode))
-            changed = True
-            if not module.check_mode:
-                os.chmod(path, mode)
-    for kind, path in paths.items():
-        if old_texts[kind] == new_texts[kind]:
-            continue
+            found.append((path, loose, mode))
+    return found
+
+
+def apply_changes(module, paths, old_texts, new_texts, aws_dir):
+    """Tighten loose modes and replace the files whose text changed, both or neither; returns whether anything did.
+
+    Runs with the folders' lock held, right after the texts were read and the edit checked.
+    """
+    changed = False
+    for path, loose, mode in loose_modes(paths, aws_dir):
+        module.warn('%s had mode %04o; tightened to %04o' % (path, loose, mode))
         changed = True
         if not module.check_mode:
-            workstation_files.ensure_directory(os.path.dirname(path))
-            workstation_files.write_atomically(module, path, new_texts[kind])
+            os.chmod(path, mode)
+    writes = [(paths[kind], new_texts[kind], old_texts[kind] if os.path.exists(paths[kind]) else None)
+              for kind in (aws_files.CREDENTIALS, aws_files.CONFIG) if old_texts[kind] != new_texts[kind]]
+    if writes:
+        changed = True
+        if not module.check_mode:
+            workstation_files.replace_files(writes)
     return changed
 
 
@@ -254,40 +304,44 @@ def main():
         required_by={'session_token': 'access_key_id', 'csv_user_name': 'import_csv'},
     )
     params = module.params
+    result = dict(changed=False, profile=params['profile'])
     try:
         paths, aws_dir = resolve_paths(params)
-        old_texts = {kind: workstation_files.read_text(option, paths[kind]) for kind, option in
-                     ((aws_files.CREDENTIALS, 'credentials_file'), (aws_files.CONFIG, 'config_file'))}
-        for kind, option in ((aws_files.CREDENTIALS, 'credentials_file'), (aws_files.CONFIG, 'config_file')):
-            aws_files.parse_ini(old_texts[kind], '%s: %s' % (option, paths[kind]))
+        result.update(credentials_file=paths[aws_files.CREDENTIALS], config_file=paths[aws_files.CONFIG])
         credentials, config = desired_values(params)
+        old_texts, new_texts, documents = plan(paths, params, credentials, config)
+        folders = sorted({os.path.dirname(path) for path in paths.values()})
+        if not module.check_mode and (new_texts != old_texts or loose_modes(paths, aws_dir)):
+            # Writers of one folder take turns: read, check and replace again under the lock.
+            for folder in folders:
+                workstation_files.ensure_directory(folder)
+            with workstation_files.FolderLock(folders):
+                old_texts, new_texts, documents = plan(paths, params, credentials, config)
+                result['changed'] = apply_changes(module, paths, old_texts, new_texts, aws_dir)
+        else:
+            result['changed'] = apply_changes(module, paths, old_texts, new_texts, aws_dir)
     except (aws_files.ValidationError, aws_files.NotIniError) as exc:
-        module.fail_json(msg=str(exc))
-
-    cred_doc, conf_doc = aws_files.plan_profile(
-        old_texts[aws_files.CREDENTIALS], old_texts[aws_files.CONFIG], params['profile'], params['state'], credentials, config)
-    new_texts = {aws_files.CREDENTIALS: cred_doc.render(), aws_files.CONFIG: conf_doc.render()}
-
-    result = dict(changed=False, profile=params['profile'],
-                  credentials_file=paths[aws_files.CREDENTIALS], config_file=paths[aws_files.CONFIG])
-    if module._diff:
-        old_docs = {kind: aws_files.IniDocument(text) for kind, text in old_texts.items()}
-        result['diff'] = [dict(before_header=paths[kind], after_header=paths[kind],
-                               before=old_docs[kind].masked(), after=new_doc.masked())
-                          for kind, new_doc in ((aws_files.CREDENTIALS, cred_doc), (aws_files.CONFIG, conf_doc))
-                          if old_texts[kind] != new_texts[kind]]
-    try:
-        result['changed'] = apply_changes(module, paths, old_texts, new_texts, aws_dir)
+        module.fail_json(msg=str(exc), **result)
     except OSError as exc:
-        module.fail_json(msg='writing %s failed: %s' % (exc.filename or 'the AWS CLI files', exc.strerror), **result)
+        module.fail_json(msg='writing %s failed, nothing was changed: %s' % (exc.filename or 'the AWS CLI files', exc.strerror), **result)
 
-    description = aws_files.describe_profile(
-        params['profile'],
-        aws_files.read_profiles(aws_files.CREDENTIALS, new_texts[aws_files.CREDENTIALS], 'credentials_file'),
-        aws_files.read_profiles(aws_files.CONFIG, new_texts[aws_files.CONFIG], 'config_file'))
-    result['access_key_id'] = description['access_key_id']
-    result['configure_list'] = aws_files.configure_list(
-        description, paths[aws_files.CREDENTIALS], paths[aws_files.CONFIG])
+    # Everything below works on texts already checked, and never fails the task once the files were written.
+    try:
+        if module._diff:
+            old_docs = {kind: aws_files.IniDocument(text) for kind, text in old_texts.items()}
+            result['diff'] = [dict(before_header=paths[kind], after_header=paths[kind],
+                                   before=old_docs[kind].masked(), after=documents[kind].masked())
+                              for kind in (aws_files.CREDENTIALS, aws_files.CONFIG) if old_texts[kind] != new_texts[kind]]
+        description = aws_files.describe_profile(
+            params['profile'],
+            aws_files.read_profiles(aws_files.CREDENTIALS, new_texts[aws_files.CREDENTIALS], 'credentials_file'),
+            aws_files.read_profiles(aws_files.CONFIG, new_texts[aws_files.CONFIG], 'config_file'))
+        result['access_key_id'] = description['access_key_id']
+        result['configure_list'] = aws_files.configure_list(
+            description, paths[aws_files.CREDENTIALS], paths[aws_files.CONFIG])
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        module.warn('the files were written, but describing the profile failed (%s)' % type(exc).__name__)
+        result.setdefault('access_key_id', credentials.get(aws_files.ACCESS_KEY_ID))
     module.exit_json(**result)
 
 

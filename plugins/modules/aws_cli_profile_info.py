@@ -12,8 +12,10 @@ short_description: List the AWS CLI profiles of a workstation, without their sec
 version_added: 1.0.0
 description:
   - Reads C(~/.aws/credentials) and C(~/.aws/config) (or the given files) the way the AWS CLI
-    does and lists every profile found in either, with where each setting comes from, the access key
-    id, whether a secret access key or session token is present, region and output.
+    does (botocore's reading - C([profile "dev"]) is profile C(dev); when several sections name one
+    profile, the last wins; a value in the credentials file wins over the config file) and lists every
+    profile found in either, with where each setting comes from, the access key id, whether a secret
+    access key or session token is present, region and output.
   - Never returns a secret access key or session token, not even masked.
   - Runs on the workstation with the Python standard library only (no boto3 needed).
 author:
@@ -117,6 +119,14 @@ profiles:
       type: dict
       returned: always
       sample: {aws_access_key_id: credentials, aws_secret_access_key: credentials, region: config}
+    configure_list:
+      description:
+        - What C(aws configure list --profile NAME) shows for the profile, the keys masked the AWS CLI's way
+          (C(profile), C(access_key), C(secret_key), C(region), C(output)), each with C(value), C(type) and C(location).
+        - As the AWS CLI shows it, C(region) and C(output) have the type C(config-file) and the config file as
+          location even when the value stands in the credentials file (botocore lays that file's section over the profile).
+      type: dict
+      returned: always
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -125,7 +135,8 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils import aws_files
 from ansible_collections.awsbootstrap.iam.plugins.module_utils import workstation_files
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.aws_cli_profile_args import resolve_paths
 
-_HIDDEN = ('secret_access_key_masked', 'secret_access_key_source', 'session_token_source', 'region_source', 'output_source')
+_HIDDEN = ('secret_access_key_masked', 'secret_access_key_source', 'session_token_source', 'region_source', 'output_source',
+           'region_listed', 'output_listed')
 
 
 def main():
@@ -137,7 +148,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    paths, _aws_dir = resolve_paths(module.params)
+    paths, _aws_dir = resolve_paths(module.params, allow_same=True)
     found = {}
     try:
         for kind, option in ((aws_files.CONFIG, 'config_file'), (aws_files.CREDENTIALS, 'credentials_file')):
@@ -152,7 +163,9 @@ def main():
     profiles = []
     for name in names:
         description = aws_files.describe_profile(name, found[aws_files.CREDENTIALS], found[aws_files.CONFIG])
-        profiles.append({key: value for key, value in description.items() if key not in _HIDDEN})
+        profile = {key: value for key, value in description.items() if key not in _HIDDEN}
+        profile['configure_list'] = aws_files.configure_list(description, paths[aws_files.CREDENTIALS], paths[aws_files.CONFIG])
+        profiles.append(profile)
     module.exit_json(changed=False, profiles=profiles,
                      credentials_file=paths[aws_files.CREDENTIALS], config_file=paths[aws_files.CONFIG])
 
