@@ -214,3 +214,37 @@ def test_keys_of_lost_answers_are_this_run_s_orphans_and_deleted(sandbox, lost):
     new = responses['CreateAccessKey']['AccessKey']['AccessKeyId']
     assert [k['AccessKeyId'] for k in iam.list_access_keys(UserName='dev')['AccessKeyMetadata']] == [new]
     assert responses['warnings'] == []
+
+
+class FakeModule:
+    check_mode = False
+
+    def __init__(self):
+        self.warnings = []
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+
+def test_case_6_a_run_that_loses_the_login_profile_race_returns_no_password_and_takes_it_back_from_its_csv(sandbox, tmp_path):
+    from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import apply_user_run, prepare_user
+    from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import read_user
+    from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_passwords import DEFAULT_POLICY
+    iam = proof.iam(sandbox.endpoint)
+    iam.create_user(UserName='dev')
+    csv_path = str(tmp_path / 'dev.csv')
+    desired = desired_user({'name': 'dev', 'console_access': True, 'credentials_csv': csv_path})
+    client = client_for(sandbox.endpoint)
+    run = prepare_user(client, desired, read_user(client, desired), lambda: dict(DEFAULT_POLICY))
+    # Another run makes the profile between this run's read and its create.
+    iam.create_login_profile(UserName='dev', Password='Other-Run-Passw0rd!')
+    module = FakeModule()
+    iam_module.deliver_all()
+    result = apply_user_run(module, client, run)
+    assert 'password' not in result and result['console_access'] is True
+    assert any('another run' in warning for warning in module.warnings)
+    assert [u.get('password') for u in proof.moto_dump(sandbox.endpoint)['iam']['User']] == ['Other-Run-Passw0rd!']
+    with open(csv_path, encoding='utf-8') as handle:
+        assert run.password not in handle.read()
+    assert revoke_undelivered() == ''  # nothing of this run's to revoke: the other run's profile is kept
+    assert iam.get_login_profile(UserName='dev')['LoginProfile']['UserName'] == 'dev'
