@@ -11,7 +11,6 @@ import collections
 import datetime
 import email.utils
 import time
-import weakref
 
 try:
     import botocore
@@ -177,9 +176,10 @@ class Attempts:
         return self.ended - self.started
 
 
-# Every executor of this process: run_iam_module revokes, on a failure, the secrets they created and
-# could not deliver, and marks them delivered when the result is returned.
-_EXECUTORS = weakref.WeakSet()
+# Every executor of this process since the last result (kept alive here: a secret must not be forgotten
+# with the executor that made it): run_iam_module revokes, on a failure, the secrets they created and
+# could not deliver, and forgets them once the result is returned.
+_EXECUTORS = []
 
 
 def _count_sends(client, counter):
@@ -196,6 +196,21 @@ def _count_sends(client, counter):
 
     events.register('before-send.iam', count, unique_id='awsbootstrap-sends-%d' % id(counter))
     return True
+
+
+# IAM's CreateDate and the Date header have one-second precision.
+CLOCK_SLACK_SECONDS = 2
+
+
+def within_attempts(created, anchor, attempts):
+    """True when IAM dated something (``created``) within the span of this run's requests (``attempts``),
+    measured back from ``anchor`` on IAM's clock (the Date of its last answer, or what the last request
+    made), with a second of slack either side for IAM's one-second precision. Pure."""
+    if not isinstance(created, datetime.datetime) or not isinstance(anchor, datetime.datetime):
+        return False
+    created, anchor = (value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc) for value in (created, anchor))
+    earliest = anchor - datetime.timedelta(seconds=attempts.seconds + CLOCK_SLACK_SECONDS)
+    return earliest <= created <= anchor + datetime.timedelta(seconds=CLOCK_SLACK_SECONDS)
 
 
 def _server_date(response):
@@ -229,7 +244,7 @@ class Executor:
         self.counting = _count_sends(client, self.sends)
         self.secrets = []
         self.last = None
-        _EXECUTORS.add(self)
+        _EXECUTORS.append(self)
 
     def _attempts(self, operation, sent_before, started, response):
         sends = self.sends[operation] - sent_before if self.counting else None
@@ -271,22 +286,19 @@ class Executor:
 
     def _login_profile_exists(self, action, error):
         self.settling = True
-        if self.last.only_one:
-            raise LoginProfileRace('CreateLoginProfile: user %s got a console password from another run between this '
-                                   "run's read and its create; that run's password is the one IAM holds, and this run "
-                                   'set none' % action.params['UserName'], error)
-        # Retried: the profile is (most likely) this run's own first attempt, whose answer was lost.
-        return self.run(Action('UpdateLoginProfile', **action.params))
+        user_name = action.params['UserName']
+        if not self.last.only_one:
+            # Retried: when IAM dated the profile within this run's own requests, it is this run's first
+            # attempt whose answer was lost: set this run's password again, so IAM holds the one returned.
+            profile = (read(self.client, 'GetLoginProfile', UserName=user_name) or {}).get('LoginProfile') or {}
+            if within_attempts(profile.get('CreateDate'), self.last.server_date, self.last):
+                return self.run(Action('UpdateLoginProfile', **action.params))
+        raise LoginProfileRace('CreateLoginProfile: user %s got a console password from another run between this '
+                               "run's read and its create; that run's password is the one IAM holds, and this run "
+                               'set none' % user_name, error)
 
     def run_all(self, actions):
         return [(action, self.run(action)) for action in actions]
-
-    def secret_for(self, user_name, kind, key_id=None):
-        """The newest secret of this kind this executor created for the user (None if it made none)."""
-        for secret in reversed(self.secrets):
-            if secret.user_name == user_name and secret.kind == kind and (key_id is None or secret.key_id == key_id):
-                return secret
-        return None
 
     def deliver(self, user_name=None, kind=None):
         """Mark secrets as delivered (all of them, or one user's, or one user's of one kind)."""
@@ -337,9 +349,10 @@ def revoke_undelivered():
 
 def deliver_all():
     """The result is being returned: every secret in it reaches its holder."""
-    for executor in list(_EXECUTORS):
+    for executor in _EXECUTORS:
         executor.deliver()
         executor.secrets = []
+    del _EXECUTORS[:]
 
 
 def error_message(error):

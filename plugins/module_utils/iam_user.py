@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
@@ -25,6 +23,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iso
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read_pages
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import retried
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import within_attempts
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_access_keys import diff_view
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_access_keys import key_views
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_access_keys import plan_access_keys
@@ -301,10 +300,6 @@ def apply_user(client, plan, known_key_ids, before=None, executor=None):
     return responses
 
 
-# IAM's CreateDate and the Date header have one-second precision.
-CLOCK_SLACK_SECONDS = 2
-
-
 def own_orphans(keys, known_key_ids, new_key, attempts):
     """The keys that can be proven leftovers of this run's own retried CreateAccessKey: (orphans, others).
 
@@ -320,20 +315,9 @@ def own_orphans(keys, known_key_ids, new_key, attempts):
     if not unknown:
         return [], []
     anchor = (new_key or {}).get('CreateDate') or attempts.server_date
-    if not isinstance(anchor, datetime.datetime):
-        return [], unknown
-    if anchor.tzinfo is None:
-        anchor = anchor.replace(tzinfo=datetime.timezone.utc)
-    earliest = anchor - datetime.timedelta(seconds=attempts.seconds + CLOCK_SLACK_SECONDS)
-    latest = anchor + datetime.timedelta(seconds=CLOCK_SLACK_SECONDS)
 
     def within(key):
-        created = key.get('CreateDate')
-        if not isinstance(created, datetime.datetime):
-            return False
-        if created.tzinfo is None:
-            created = created.replace(tzinfo=datetime.timezone.utc)
-        return earliest <= created <= latest
+        return within_attempts(key.get('CreateDate'), anchor, attempts)
 
     possible = (attempts.sends - 1) if attempts.sends is not None else len(unknown)
     if all(within(key) for key in unknown) and len(unknown) <= possible:

@@ -54,7 +54,8 @@ def test_state_present_items_build_the_same_account(sandbox, aws_proxy, home, tm
                      'account_admin_users': with_state(DEFAULT_USERS) if state else DEFAULT_USERS,
                      'account_admin_credentials_dir': str(tmp_path / ('csv-%s' % state))}
         proc = run_playbook(role_playbook(tmp_path, variables), home, aws_proxy.env)
-        summary = [re.sub('AKIA[A-Z0-9]{16}', 'AKIA...', line.replace('csv-%s' % state, 'csv')) for line in proc.stdout.splitlines() if ': changed' in line or ': unchanged' in line]
+        summary = [re.sub('AKIA[A-Z0-9]{16}', 'AKIA...', line.replace('csv-%s' % state, 'csv'))
+                   for line in proc.stdout.splitlines() if ': changed' in line or ': unchanged' in line]
         outcomes.append((proof.account_state(sandbox.endpoint), sorted(call.action for call in aws_proxy.write_calls()), summary))
     (plain, plain_writes, plain_summary), (present, present_writes, present_summary) = outcomes
     assert plain['groups']['Administrators']['inline'] == ['ForceMFA']  # the console group got the MFA policy
