@@ -132,7 +132,7 @@ options:
       - Delete every key of the user except the one in use (and one made by this run), the second
         half of a rotation, once the new key is deployed.
       - Needs O(access_key_state=present) and O(access_key_in_use). When O(access_key_in_use) is not an
-        active key of the user, the run is refused before any change: retiring around it would delete
+        active key of the user, the run is refused before any change, since retiring around it would delete
         the keys there are and make one whose holder is unknown.
     type: bool
     default: false
