@@ -106,3 +106,20 @@ def write_credentials_csv(path, user_name, sign_in_url, password=None, access_ke
         if os.path.exists(temp):
             os.unlink(temp)
         raise
+
+
+def read_csv_password(path, user_name):
+    """The password of the user's row ('' when there is no file, row or password)."""
+    if not os.path.exists(path):
+        return ''
+    for row in _read_rows(path):
+        if row['User name'] == user_name:
+            return row['Password']
+    return ''
+
+
+def set_csv_password(path, user_name, password):
+    """Put ``password`` ('' for none) in the user's row, keeping the rest of it."""
+    rows = [row for row in _read_rows(path) if row['User name'] == user_name] if os.path.exists(path) else []
+    link = rows[0]['Console login link'] if rows else ''
+    write_credentials_csv(path, user_name, link, password)

@@ -11,15 +11,19 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Action
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Attempts
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Executor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import LoginProfileRace
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Plan
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import arn_parts
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import error_code
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import is_missing
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iso
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read_pages
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import retried
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import within_attempts
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_access_keys import diff_view
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_access_keys import key_views
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_access_keys import plan_access_keys
@@ -242,38 +246,98 @@ def user_view(current, desired):
 
 
 def apply_user(client, plan, known_key_ids, before=None, executor=None):
-    """Apply the plan; returns {operation: response} of the creates. Cleans up after a CreateAccessKey
-    that botocore had to retry, since a first attempt that took effect leaves a key whose secret is lost.
+    """Apply the plan; returns {operation: response} of the creates.
+
+    A secret is never left with nobody: a CreateLoginProfile that met another run's profile is
+    adopted (``responses['login_profile_adopted']``: this run set no password); a CreateAccessKey that
+    botocore had to retry may have left keys whose answers were lost: only keys this run can prove
+    its own (see ``own_orphans``) are deleted, never a key another run may have handed out; a
+    LimitExceeded on a create that was sent once is another run's key taking the slot, and fails.
+    ``responses['warnings']`` lists what the caller should warn about.
     ``before``: {operation: callback(responses so far)} run just before that operation; ``executor``:
     the one a batch shares, so that IAM's settling after a create carries over between entities."""
     executor = executor or Executor(client)
-    responses = {}
+    responses = {'warnings': []}
     for action in plan.actions:
         if action.operation in (before or {}):
             before[action.operation](responses)
+        window = None
         try:
             response = executor.run(action)
+        except LoginProfileRace as race:
+            # Adopt: the console password IAM holds is the other run's, returned by it; this run returns none.
+            responses['login_profile_adopted'] = True
+            responses['warnings'].append(race.message)
+            continue
         except IAMFailure as failure:
             if action.operation == 'AddUserToGroup' and is_missing(failure.exception):
                 raise OptionError('groups', 'no IAM group %r exists (create it first)' % action.params['GroupName']) from failure
             if action.operation != 'CreateAccessKey' or error_code(failure.exception) != 'LimitExceeded':
                 raise
-            # Retried attempts whose answers were lost made keys nobody has the secret of, and they
-            # filled the user's two slots: delete them (never a key that was there before) and try again.
-            _delete_orphan_keys(client, executor, action.params['UserName'], known_key_ids, None)
+            window = executor.last
+            user_name = action.params['UserName']
+            if window.only_one:
+                raise IAMFailure('CreateAccessKey: user %s got access keys from another run between this run\'s read and its '
+                                 'create (IAM answered LimitExceeded to its only request); no key was created or deleted. '
+                                 'Run again once the other run is done.' % user_name, failure.exception) from failure
+            # Retried attempts whose answers were lost may have made keys nobody has the secret of and
+            # filled the user's two slots: delete those this run can prove its own, and try again.
+            if not _delete_orphan_keys(client, executor, user_name, known_key_ids, None, window, responses['warnings']):
+                raise IAMFailure('CreateAccessKey: user %s has no room for a new access key (LimitExceeded) and none of the '
+                                 'keys it has can be proven a leftover of this run\'s own retried requests, so none was '
+                                 'deleted: another run may have handed them out.' % user_name, failure.exception) from failure
             response = executor.run(action)
         if action.operation.startswith('Create'):
             responses[action.operation] = response
-        if action.operation == 'CreateAccessKey' and retried(response):
-            _delete_orphan_keys(client, executor, action.params['UserName'], known_key_ids, response['AccessKey']['AccessKeyId'])
+        if action.operation == 'CreateAccessKey':
+            last = executor.last
+            if window is not None:
+                last = Attempts(None if window.sends is None or last.sends is None else window.sends + last.sends,
+                                window.started, last.ended, last.server_date)
+            if not last.only_one and (last.sends is not None or retried(response) or window is not None):
+                _delete_orphan_keys(client, executor, action.params['UserName'], known_key_ids, response['AccessKey'], last,
+                                    responses['warnings'])
     return responses
 
 
-def _delete_orphan_keys(client, executor, user_name, known_key_ids, new_key_id):
+def own_orphans(keys, known_key_ids, new_key, attempts):
+    """The keys that can be proven leftovers of this run's own retried CreateAccessKey: (orphans, others).
+
+    ``keys``: ListAccessKeys' metadata now; ``new_key``: the CreateAccessKey answer this run got (or None);
+    ``attempts``: the Attempts of its requests. A key is this run's own orphan when it was not there at
+    the read, is not the new key, and IAM dated it within the span of this run's own requests (measured
+    on IAM's clock from the new key's CreateDate, or the Date of IAM's last answer); and there may be no
+    more of them than requests that could each have made one. Otherwise another run made some of them
+    (or may have), and none is an orphan: ``others`` lists the unknown keys then. Pure.
+    """
+    new_id = (new_key or {}).get('AccessKeyId')
+    unknown = [key for key in keys if key['AccessKeyId'] not in known_key_ids and key['AccessKeyId'] != new_id]
+    if not unknown:
+        return [], []
+    anchor = (new_key or {}).get('CreateDate') or attempts.server_date
+
+    def within(key):
+        return within_attempts(key.get('CreateDate'), anchor, attempts)
+
+    possible = (attempts.sends - 1) if attempts.sends is not None else len(unknown)
+    if all(within(key) for key in unknown) and len(unknown) <= possible:
+        return unknown, []
+    return [], unknown
+
+
+def _delete_orphan_keys(client, executor, user_name, known_key_ids, new_key, attempts, warnings):
+    """Delete this run's own orphan keys (see ``own_orphans``); the ids deleted. Keys it cannot prove its own are
+    kept and named in ``warnings``."""
     keys = read_pages(client, 'ListAccessKeys', 'AccessKeyMetadata', UserName=user_name) or []
-    for key in keys:
-        if key['AccessKeyId'] not in known_key_ids and key['AccessKeyId'] != new_key_id:
-            executor.run(Action('DeleteAccessKey', UserName=user_name, AccessKeyId=key['AccessKeyId']))
+    orphans, others = own_orphans(keys, known_key_ids, new_key, attempts)
+    for key in orphans:
+        executor.run(Action('DeleteAccessKey', UserName=user_name, AccessKeyId=key['AccessKeyId']))
+    if others:
+        warnings.append('access keys: user %s has keys this run did not make or cannot prove its own (%s), made while its '
+                        'CreateAccessKey was retried: another run may have handed them out, so none was deleted. Once every '
+                        'holder has its key, pass the one in use as access_key_in_use with retire_other_access_keys.'
+                        % (user_name, ', '.join(key['AccessKeyId'] for key in others)))
+    return [key['AccessKeyId'] for key in orphans]
 
 
 def user_result(current, desired, plan, key_plan, responses, password=None, check_mode=False):
@@ -283,7 +347,7 @@ def user_result(current, desired, plan, key_plan, responses, password=None, chec
     after = plan.after
     user = {
         'user_name': desired['name'],
-        'arn': created_user.get('Arn', base.get('arn')),
+        'arn': arn_with_path(created_user.get('Arn', base.get('arn')), after.get('path', base.get('path')), desired['name']),
         'user_id': created_user.get('UserId', base.get('user_id')),
         'path': after.get('path', base.get('path')),
         'create_date': iso(created_user.get('CreateDate')) or base.get('create_date'),
@@ -307,6 +371,15 @@ def user_result(current, desired, plan, key_plan, responses, password=None, chec
             result['access_key_id'] = key_plan.holder
     if new_key:
         result['secret_access_key'] = new_key['SecretAccessKey']
-    if password is not None and not check_mode:
+    if password is not None and not check_mode and not responses.get('login_profile_adopted'):
         result['password'] = password
     return result
+
+
+def arn_with_path(arn, path, name):
+    """A user's ARN with its path as it is after the run (UpdateUser answers nothing to read it from)."""
+    parts = arn_parts(arn)
+    if parts is None or not path or not parts['resource'].startswith('user/'):
+        return arn
+    name = parts['resource'].rsplit('/', 1)[-1] or name
+    return 'arn:%s:%s:%s:%s:user%s%s' % (parts['partition'], parts['service'], parts['region'], parts['account_id'], path, name)

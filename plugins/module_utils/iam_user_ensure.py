@@ -15,6 +15,8 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFai
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import arn_parts
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import sign_in_url
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_credentials_csv import read_csv_password
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_credentials_csv import set_csv_password
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_credentials_csv import write_credentials_csv
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_passwords import check_password
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_passwords import generate_password
@@ -65,10 +67,15 @@ def account_alias_reader(client):
 
 def apply_user_run(module, client, run, executor=None, account_alias=None):
     """Apply a prepared plan (not in check mode); the module's result for that user, with ``changed`` and ``diff``.
-    ``account_alias``: an ``account_alias_reader`` a batch shares, for the CSV's sign-in link."""
+    ``account_alias``: an ``account_alias_reader`` a batch shares, for the CSV's sign-in link.
+
+    The secrets this creates are kept by ``executor`` as undelivered until they are in the CSV or in a
+    result that is returned: when the task fails later, run_iam_module revokes them."""
     desired, current, password, plan = run.desired, run.current, run.password, run.plan
     account_alias = account_alias or account_alias_reader(client)
+    executor = executor or Executor(client)
     responses = {}
+    csv_before = {}
     if plan.changed and not module.check_mode:
         known = [key['access_key_id'] for key in (current or {}).get('access_keys') or []]
         hooks = {}
@@ -79,15 +86,25 @@ def apply_user_run(module, client, run, executor=None, account_alias=None):
                 arn = ((done.get('CreateUser') or {}).get('User') or {}).get('Arn') or (current or {}).get('arn')
                 if arn is None:
                     arn = read(client, 'GetUser', UserName=desired['name'])['User']['Arn']
-                write_csv(module, account_alias, desired, {'user': {'arn': arn}, 'access_key_id': None}, password)
+                csv_before['password'] = csv_password(desired)
+                csv_before['written'] = write_csv(module, account_alias, desired, {'user': {'arn': arn}, 'access_key_id': None}, password)
             hooks = {'CreateLoginProfile': save_password_first, 'UpdateLoginProfile': save_password_first}
         responses = apply_user(client, plan, known, hooks, executor)
+        for warning in responses.pop('warnings', []):
+            module.warn(warning)
+        if password is not None and (desired['password'] is not None or csv_before.get('written')):
+            # A password the operator gave, or one already in the CSV, has reached its holder.
+            executor.deliver(desired['name'], 'password')
+        if responses.get('login_profile_adopted') and csv_before.get('written'):
+            # The CSV got this run's password, which IAM does not hold: put back the row's earlier one.
+            restore_csv_password(module, desired, csv_before.get('password'))
         if current is None and not responses.get('CreateUser'):
-            # CreateUser met a user that its own retried request had already made.
+            # CreateUser met a user that its own retried request (or another run) had already made.
             current = read_user(client, dict(desired, groups=None, console_access=None, access_key=None))
     result = user_result(current, desired, plan, run.key_plan, responses, password, module.check_mode)
-    if desired['credentials_csv'] and not module.check_mode and (password is not None or result.get('secret_access_key')):
-        write_csv(module, account_alias, desired, result, password)
+    if desired['credentials_csv'] and not module.check_mode and (result.get('password') is not None or result.get('secret_access_key')):
+        if write_csv(module, account_alias, desired, result, result.get('password')):
+            executor.deliver(desired['name'])
     return dict(result, changed=plan.changed, diff=plan.diff())
 
 
@@ -104,6 +121,7 @@ def apply_removal(module, client, plan, executor=None):
 
 
 def write_csv(module, account_alias, desired, result, password):
+    """Write the user's CSV row; True when it was written (the secrets in it reached their holder)."""
     arn = arn_parts(result['user']['arn']) or {}
     link = sign_in_url(arn.get('partition', 'aws'), arn.get('account_id'), account_alias())
     try:
@@ -112,3 +130,20 @@ def write_csv(module, account_alias, desired, result, password):
     except (OSError, ValueError) as exc:
         # The secrets exist only now: keep the run's result (and them) rather than fail.
         module.warn('credentials_csv: could not write %s (%s); the new credentials are only in this result' % (desired['credentials_csv'], exc))
+        return False
+    return True
+
+
+def csv_password(desired):
+    """The password the user's CSV row holds now ('' when none, None when it cannot be read)."""
+    try:
+        return read_csv_password(desired['credentials_csv'], desired['name'])
+    except (OSError, ValueError):
+        return None
+
+
+def restore_csv_password(module, desired, password):
+    try:
+        set_csv_password(desired['credentials_csv'], desired['name'], password or '')
+    except (OSError, ValueError) as exc:
+        module.warn('credentials_csv: could not take back from %s the password this run did not set (%s)' % (desired['credentials_csv'], exc))

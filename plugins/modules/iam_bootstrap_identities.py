@@ -21,6 +21,9 @@ description:
     account's policy, the two-key limit, groups to join exist or are created here) is made, before the
     first write. The changes are then applied in this order - created or updated groups, users, removed
     users, removed groups - so a user can join a group made by the same task.
+  - A secret, once created, reaches its holder or is revoked. When an entry fails after earlier entries
+    created passwords or access keys, the task deletes those it could not hand over (the ones not written
+    to their O(users[].credentials_csv)) and says so in its message; a re-run makes new ones.
   - Use it for a known set of groups and users, such as an account's bootstrap. The single-entry modules
     read only their own entry and suit large accounts and per-host loops better.
 author:

@@ -23,6 +23,16 @@ description:
     than O(access_key_max_age_days).
   - A new password (given or generated) and a new secret access key are returned only by the run
     that set or created them. Register the result with C(no_log) and hand it on in the same play.
+  - A secret, once created, reaches its holder or is revoked. When the run fails after creating a
+    generated password or a key (a later call denied, say), it deletes the login profile and the key it
+    made and says so in its message; a re-run makes new ones. The password and key written to
+    O(credentials_csv) count as handed over.
+  - Runs on the same user at the same time never return a secret IAM does not hold. A run whose
+    CreateLoginProfile meets a profile another run just made adopts it (no password returned, a
+    warning); a run whose only CreateAccessKey request meets the two-key limit fails naming the other
+    run and deletes nothing. After a CreateAccessKey that had to be retried, the keys its lost answers
+    made are deleted only when IAM dated them within this run's own requests (and there are no more of
+    them than retries); any other unknown key is kept and named in a warning.
 author:
   - awsbootstrap.iam maintainers (@awsbootstrap)
 options:
@@ -121,7 +131,9 @@ options:
     description:
       - Delete every key of the user except the one in use (and one made by this run), the second
         half of a rotation, once the new key is deployed.
-      - Needs O(access_key_state=present) and O(access_key_in_use).
+      - Needs O(access_key_state=present) and O(access_key_in_use). When O(access_key_in_use) is not an
+        active key of the user, the run is refused before any change, since retiring around it would delete
+        the keys there are and make one whose holder is unknown.
     type: bool
     default: false
   credentials_csv:

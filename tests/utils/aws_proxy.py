@@ -47,7 +47,7 @@ _XML_NAMESPACES = {
     'iam': 'https://iam.amazonaws.com/doc/2010-05-08/',
     'sts': 'https://sts.amazonaws.com/doc/2011-06-15/',
 }
-FAULT_NAMES = ('throttle', 'server_error', 'error_after_write', 'reset')
+FAULT_NAMES = ('throttle', 'server_error', 'error_after_write', 'reset')  # the probabilities
 
 
 def is_read_action(action):
@@ -78,6 +78,11 @@ class Faults:
     delay: float = 0.0
     seed: int = 0
     actions: frozenset | None = None
+    # Answer these actions with HTTP 403 AccessDenied (which no SDK retries), without forwarding them;
+    # the first ``deny_skip`` requests of them pass. Drawn from no randomness: the other faults' draws
+    # stay where they were.
+    deny: frozenset | None = None
+    deny_skip: int = 0
 
     def __post_init__(self):
         for name in FAULT_NAMES:
@@ -90,6 +95,10 @@ class Faults:
             raise ValueError('Faults.delay must not be negative')
         if self.actions is not None:
             object.__setattr__(self, 'actions', frozenset(self.actions))
+        if self.deny is not None:
+            object.__setattr__(self, 'deny', frozenset(self.deny))
+        if self.deny_skip < 0:
+            raise ValueError('Faults.deny_skip must not be negative')
 
     def applies_to(self, action):
         return self.actions is None or action in self.actions
@@ -159,7 +168,7 @@ def error_body(protocol, service, code, message, request_id):
     """(content type, body bytes) of an AWS error answer in the request's protocol."""
     if protocol == 'json':
         return 'application/x-amz-json-1.1', json.dumps({'__type': code, 'message': message}).encode()
-    kind = 'Sender' if code == 'Throttling' else 'Receiver'
+    kind = 'Sender' if code in ('Throttling', 'AccessDenied') else 'Receiver'
     namespace = _XML_NAMESPACES.get(service, _XML_NAMESPACES['iam'])
     xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="%s"><Error><Type>%s</Type><Code>%s</Code>'
            '<Message>%s</Message></Error><RequestId>%s</RequestId></ErrorResponse>' % (namespace, kind, code, message, request_id))
@@ -247,6 +256,7 @@ class AwsProxy:
         self._calls = []
         self._faults = faults or Faults()
         self._random = random.Random(self._faults.seed)
+        self._denials_passed = 0
         self._server = None
         self._thread = None
         self._connections = set()
@@ -340,9 +350,21 @@ class AwsProxy:
         with self._lock:
             self._faults = faults or Faults()
             self._random = random.Random(self._faults.seed)
+            self._denials_passed = 0
 
     def set_faults(self, faults):
         self.faults = faults
+
+    def _denied(self, action):
+        """True when ``action`` is to be answered with AccessDenied (Faults.deny, after Faults.deny_skip passes)."""
+        with self._lock:
+            faults = self._faults
+            if not faults.deny or action not in faults.deny:
+                return False
+            if self._denials_passed < faults.deny_skip:
+                self._denials_passed += 1
+                return False
+            return True
 
     def _draw(self, action):
         """(faults, pre-forward fault or None, error_after_write?, delay, (code, status)) of one request; always four draws."""
@@ -443,6 +465,13 @@ class AwsProxy:
                 call.delay = delay
                 time.sleep(delay)
             request_id = str(uuid.uuid4())
+            if self._denied(action):
+                call.fault = 'deny'
+                message = 'User is not authorized to perform: %s:%s' % (service, action)
+                content_type, data = error_body(protocol, service, 'AccessDenied', message, request_id)
+                call.status = 403
+                handler.send_answer(403, [('Content-Type', content_type), ('x-amzn-RequestId', request_id)], data)
+                return
             if fault == 'reset':
                 call.fault = 'reset'
                 handler.reset_connection()
