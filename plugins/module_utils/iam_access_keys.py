@@ -69,8 +69,8 @@ def plan_access_keys(user_name, keys, desired, last_used=None, now=None):
         return KeyPlan(error='retire_other_access_keys: access_key_in_use %s is not an active key of user %s (its keys: %s), so '
                        'the holder has none of them; nothing was deleted or created. Run without retire_other_access_keys '
                        'to give the holder a new key first, then retire the others with that key as access_key_in_use.'
-                       % (in_use or "''", user_name, ', '.join('%s (%s)' % (key['access_key_id'], key['status'])
-                                                           for key in _oldest_first(keys)) or 'none'))
+                       % (in_use or "''", user_name,
+                          ', '.join('%s (%s)' % (key['access_key_id'], key['status']) for key in _oldest_first(keys)) or 'none'))
     max_age = desired.get('max_age_days')
     create = holder is None or (max_age is not None and (age_days(holder['create_date'], now) or 0) > max_age)
 

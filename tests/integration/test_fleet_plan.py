@@ -198,8 +198,8 @@ def test_shared_users_keep_one_working_key_across_the_fleets_life(aws_proxy, sha
         # One, by the fleet's plan (carol's two hosts included); the report takes the keys the fleet read.
         naming = [call.action for call in aws_proxy.calls if call.params.get('UserName') == developer]
         assert naming == ['ListAccessKeys'], (developer, naming)
-    # The account's users and groups: the groups' task, the users' task, the plan, the report.
-    assert [call.action for call in aws_proxy.calls].count('GetAccountAuthorizationDetails') == 4
+    # The account's users and groups: account_admin's task, the plan, the report.
+    assert [call.action for call in aws_proxy.calls].count('GetAccountAuthorizationDetails') == 3
 
     # --check on the converged fleet: nothing written, nothing pretended.
     aws_proxy.clear()
