@@ -100,6 +100,11 @@ def fleet_summary(users, all_hosts, alive_hosts, proven=None):
     return dict(report, line=line, access_keys=keys)
 
 
+def fleet_has_holders(workstations):
+    """True when some workstation holds (or gives up) an IAM user's key: only then is there anything to plan."""
+    return any(entry.get('kind') == 'holder' for workstation in workstations or [] for entry in workstation.get('entries') or [])
+
+
 def present_names(items):
     """The names of the items (groups or users of a role) whose state is not absent."""
     return [item['name'] for item in items or [] if isinstance(item, dict) and item.get('state', 'present') != 'absent' and item.get('name')]
@@ -142,4 +147,5 @@ class FilterModule:
             'fleet_summary': fleet_summary,
             'fleet_plan_lines': fleet_plan_lines,
             'present_names': present_names,
+            'fleet_has_holders': fleet_has_holders,
         }

@@ -7,6 +7,8 @@ keys, before delivery), retire (after delivery). The decisions themselves are in
 
 from __future__ import annotations
 
+import os
+
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Action
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Executor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
@@ -27,6 +29,8 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import d
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import plan_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import user_from_details
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_removal import plan_user_removal
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import account_alias_reader
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import write_csv
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_removal import read_user_for_removal
 
 
@@ -217,3 +221,15 @@ def retire(make_client, users, proven, check_mode):
         finished.append(dict(view, retired=doomed, final_outcome=outcome,
                              access_keys=[key for key in view.get('access_keys') or [] if key['access_key_id'] not in doomed]))
     return finished, changed, sorted(proven)
+
+
+def write_account_admin_csvs(module, client, steps, folder):
+    """The console-format CSV of each new key of a user whose holders leave its groups alone (account_admin's)."""
+    alias = account_alias_reader(client)
+    for step in steps:
+        if step.created_key is None or any(holder['groups'] is not None for holder in step.holders):
+            continue
+        desired = {'name': step.name, 'credentials_csv': os.path.join(folder, '%s_credentials.csv' % step.name)}
+        result = {'user': {'arn': step.arn}, 'access_key_id': step.created_key['AccessKeyId'],
+                  'secret_access_key': step.created_key['SecretAccessKey']}
+        write_csv(module, alias, desired, result, None)

@@ -77,6 +77,12 @@ options:
     type: list
     elements: str
     default: []
+  credentials_dir:
+    description:
+      - Folder of the C(account_admin) role's console-format CSVs. A key this module makes for a user whose holders
+        leave its groups alone (an C(account_admin) user, such as the guide's C(PowerUser)) is also written to
+        C(<credentials_dir>/<user>_credentials.csv), as C(account_admin) writes the keys it makes.
+    type: path
 attributes:
   check_mode:
     support: full
@@ -196,6 +202,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet_run imp
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet_run import plan_results
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet_run import read_and_plan
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet_run import retire
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet_run import write_account_admin_csvs
 
 ARGUMENT_SPEC = dict(
     phase=dict(type='str', choices=['check', 'plan', 'retire'], required=True),
@@ -206,6 +213,7 @@ ARGUMENT_SPEC = dict(
     rotate_force=dict(type='bool', default=False, no_log=False),
     users=dict(type='list', elements='dict', default=[]),
     proven=dict(type='list', elements='str', default=[]),
+    credentials_dir=dict(type='path'),
 )
 
 
@@ -230,6 +238,8 @@ def plan(module, holders):
     steps = read_and_plan(client, holders, module.params['handed_over'], rotation, module.warn, planned)
     if not module.check_mode:
         apply_steps(client, steps)
+        if module.params['credentials_dir']:
+            write_account_admin_csvs(module, client, steps, module.params['credentials_dir'])
     users, deliveries, diff = plan_results(steps, module.check_mode)
     changed = any(step.plan.changed or step.decision.action in ('new_key', 'offboard') or step.decision.make_room for step in steps)
     return dict(changed=changed, users=users, deliveries=deliveries, holders=len(holders), diff=diff)

@@ -107,6 +107,10 @@ def converged_problems(sandbox, home, reference_state):
     """What is wrong with the account and the workstation compared with a fault-free run ([] when nothing)."""
     problems = []
     state = proof.account_state(sandbox.endpoint)
+    # moto ignores PasswordResetRequired on CreateLoginProfile but keeps it on UpdateLoginProfile, which a run re-sets
+    # after a lost answer: the flag is checked on the request itself elsewhere (test_iam_guide), not in moto's state.
+    for user in list(state.get('users', {}).values()) + list(reference_state.get('users', {}).values()):
+        user.pop('password_reset_required', None)
     if state != reference_state:
         problems.append('account differs from a fault-free run: %r != %r' % (state, reference_state))
     keys = proof.access_keys(sandbox.endpoint, 'PowerUser')
