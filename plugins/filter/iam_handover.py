@@ -2,9 +2,12 @@
 # Copyright: awsbootstrap.iam contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Filters over registered iam_bootstrap_user loop results: the keys to hand over, and a summary without secrets."""
+"""Filters over registered results of the IAM modules: the keys to hand over, the account read to hand over,
+and a summary without secrets."""
 
 from __future__ import annotations
+
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import merged
 
 
 def _user_name(result):
@@ -47,8 +50,13 @@ def user_changes(loop_result, credentials_dir=''):
     return lines
 
 
+def account_snapshot(results):
+    """The account read a chain of registered results hands on (see iam_snapshot.merged); never a secret."""
+    return merged(results)
+
+
 class FilterModule:
     """Hand-over filters."""
 
     def filters(self):
-        return {'new_access_keys': new_access_keys, 'user_changes': user_changes}
+        return {'account_snapshot': account_snapshot, 'new_access_keys': new_access_keys, 'user_changes': user_changes}

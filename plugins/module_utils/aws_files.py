@@ -499,6 +499,10 @@ class IniDocument:
             spacing = rest[:len(rest) - len(rest.lstrip(' \t'))]
             self._rewrite_part(index, number, '%s=%s%s%s' % (name_text, spacing, value, part[len(part.rstrip()):]))
             return
+        if not entry.continuations:
+            # Removing the sub-keys before this one emptied the block: it starts again under the key line.
+            self._insert(entry.start + 1, self._sub_lines(_clean_indent(entry.indent) + '  ', {sub_key: value}))
+            return
         last = entry.continuations[-1]
         indent = _clean_indent(_content(self.lines[last])[:_indent_width(_content(self.lines[last]))])
         self._insert(last + 1, self._sub_lines(indent, {sub_key: value}))

@@ -14,6 +14,8 @@ was never used and is not the holder's; otherwise the plan fails and says why.
 
 from __future__ import annotations
 
+import datetime
+
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Action
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import age_days
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iso
@@ -134,3 +136,23 @@ def key_views(plan, created=None):
 def diff_view(keys):
     """What ``--diff`` shows of the keys: ids and status only."""
     return ['%s %s%s' % (key['access_key_id'] or NEW_KEY, key['status'], ' (in use)' if key.get('in_use') else '') for key in keys]
+
+
+def listed_from_views(views):
+    """Keys as an earlier task of the run saw them ({access_key_id, status, create_date (ISO text)}, the shape
+    ``key_views`` returns) in ListAccessKeys's shape."""
+    return [{'AccessKeyId': key['access_key_id'], 'Status': key['status'],
+             'CreateDate': datetime.datetime.fromisoformat(key['create_date']) if key.get('create_date') else None} for key in views]
+
+
+def known_views(user_results):
+    """{user name: its keys after the task} from per-user results that list them, leaving out a user whose list has a
+    key without an id (one check mode would make)."""
+    known = {}
+    for result in user_results:
+        keys = result.get('access_keys')
+        if keys is None or any(not key.get('access_key_id') for key in keys):
+            continue
+        known[result['name']] = [{'access_key_id': key['access_key_id'], 'status': key['status'], 'create_date': key.get('create_date')}
+                                 for key in keys]
+    return known

@@ -69,7 +69,11 @@ def read_account(iam, sts, with_password_policy=True):
     summary = (read(iam, 'GetAccountSummary') or {}).get('SummaryMap') or {}
     found = read(iam, 'GetAccountPasswordPolicy') if with_password_policy else None
     policy = policy_to_options(found['PasswordPolicy']) if found else None
+    read_parts = {'caller': caller, 'summary': summary}
+    if with_password_policy:
+        read_parts['password_policy'] = found['PasswordPolicy'] if found else None
     return {
+        'read': read_parts,
         'account_id': caller['Account'],
         'partition': (arn_parts(caller['Arn']) or {}).get('partition', 'aws'),
         'caller': {'arn': caller['Arn'], 'user_id': caller['UserId'], 'is_root': caller['Arn'].endswith(':root')},

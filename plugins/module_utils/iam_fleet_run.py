@@ -16,6 +16,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iso
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Plan
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read_pages
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_access_keys import listed_from_views
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet import FleetInputError
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet import decide_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet import group_holders
@@ -68,10 +69,12 @@ def _user_plan(name, details, groups):
     return plan
 
 
-def read_and_plan(client, holders, handed_over, rotation, warn, planned_groups=frozenset(), now=None):
+def read_and_plan(client, holders, handed_over, rotation, warn, planned_groups=frozenset(), now=None, details=None, known_keys=None):
     """Every user's step, from one account read plus each user's keys (removals read what they remove).
-    ``planned_groups``: lower-case names of groups taken as existing (check mode: made earlier in the run)."""
-    snapshot = snapshot_from_details(read_identities(client))
+    ``planned_groups``: lower-case names of groups taken as existing (check mode: made earlier in the run);
+    ``details`` and ``known_keys`` ({user name: key views}): what an earlier task read (then not read again)."""
+    known_keys = {name.lower(): views for name, views in (known_keys or {}).items()}
+    snapshot = snapshot_from_details(details if details is not None else read_identities(client))
     problems = missing_groups(holders, lambda group: group.lower() in planned_groups or known(snapshot, 'groups', group) is not None)
     if problems:
         raise FleetInputError(problems)
@@ -89,11 +92,17 @@ def read_and_plan(client, holders, handed_over, rotation, warn, planned_groups=f
         keys = []
         if details is not None:
             keys = [{'access_key_id': key['AccessKeyId'], 'status': key['Status'], 'create_date': key.get('CreateDate')}
-                    for key in read_pages(client, 'ListAccessKeys', 'AccessKeyMetadata', UserName=name) or []]
+                    for key in _listed_keys(client, name, known_keys)]
         handed = handed_over.get(name) or handed_over.get(name.lower())
         decision = decide_user(name, users_holders, details is not None, keys, handed, rotation, now)
         steps.append(UserStep(name, users_holders, details, keys, decision, _user_plan(name, details, _groups_wanted(users_holders))))
     return steps
+
+
+def _listed_keys(client, name, known_keys):
+    if name.lower() in known_keys:
+        return listed_from_views(known_keys[name.lower()])
+    return read_pages(client, 'ListAccessKeys', 'AccessKeyMetadata', UserName=name) or []
 
 
 def apply_steps(client, steps):

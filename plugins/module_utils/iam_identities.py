@@ -17,6 +17,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read_p
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import sign_in_url
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import desired_group
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import group_from_details
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import DETAILS_FILTER
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import desired_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import check_name
@@ -71,8 +72,9 @@ def desired_identities(params):
 
 
 def read_identities(client):
-    """Every user and group of the account, with GetAccountAuthorizationDetails (one call per 1000)."""
-    return read_pages(client, 'GetAccountAuthorizationDetails', Filter=['User', 'Group'],
+    """Every user, group, role and customer managed policy of the account, with GetAccountAuthorizationDetails
+    (one call per 1000): users and groups for the plans, all of it for the snapshot later tasks take."""
+    return read_pages(client, 'GetAccountAuthorizationDetails', Filter=DETAILS_FILTER,
                       PaginationConfig={'PageSize': DETAILS_PAGE_SIZE}) or {}
 
 

@@ -14,10 +14,12 @@ The reads cost a constant number of calls plus one per user:
   and the root user's row (AWS has one, moto does not);
 - ListVirtualMFADevices (assigned) gives the serial numbers and enable dates of virtual MFA devices;
 - GetCallerIdentity, GetAccountPasswordPolicy, GetAccountSummary and ListServerCertificates;
+- none of the account-wide reads an earlier task of the run handed on in its snapshot (iam_snapshot);
 - per user, ListAccessKeys (the key ids: the credential report has none).
 
 AWS makes a new credential report at most every four hours; a user created since the report was made
-is not in it, and for such a user (only) GetLoginProfile is read as well.
+is not in it, and for such a user (only) GetLoginProfile is read as well. The report is generated only when
+AWS has none (or it expired).
 """
 
 from __future__ import annotations
@@ -27,22 +29,29 @@ import datetime
 import io
 import time
 
+import botocore.exceptions
+
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import age_days
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import error_message
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iso
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read_pages
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import utcnow
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_access_keys import listed_from_views
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_account import policy_to_options
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import DETAILS_FILTER
 
 ROOT_ROW = '<root_account>'
 # Values of the credential report that mean "no date".
 NO_DATE = frozenset(('', 'N/A', 'no_information', 'not_supported'))
 # Seconds to wait between GenerateCredentialReport calls while AWS makes the report (about a minute at most).
 REPORT_POLL_DELAYS = (0.2, 0.5, 1, 2, 2, 3, 3, 5, 5, 5, 5, 10, 10, 10)
+# GetCredentialReport's errors that mean "generate one first".
+REPORT_NOT_READY = frozenset(('ReportNotPresent', 'ReportExpired', 'ReportInProgress'))
 
 
 def parse_report_date(value):
@@ -63,7 +72,20 @@ def parse_credential_report(content):
 
 
 def read_credential_report(iam, sleep=time.sleep):
-    """GenerateCredentialReport until COMPLETE, then GetCredentialReport -> (rows by user, generated time)."""
+    """The credential report -> (rows by user, generated time). GetCredentialReport first: AWS keeps a report four
+    hours, exactly as long as GenerateCredentialReport would hand back the same one instead of making a new one; only
+    when there is none (or it expired) is it generated, polled until COMPLETE, then read."""
+    try:
+        response = iam.get_credential_report(aws_retry=True)
+    except botocore.exceptions.ClientError as error:
+        if error.response.get('Error', {}).get('Code') not in REPORT_NOT_READY:
+            raise IAMFailure('GetCredentialReport failed: %s' % error_message(error), error) from error
+    else:
+        return parse_credential_report(response.get('Content')), response.get('GeneratedTime')
+    return _generate_credential_report(iam, sleep)
+
+
+def _generate_credential_report(iam, sleep):
     for delay in REPORT_POLL_DELAYS + (None,):
         if (read(iam, 'GenerateCredentialReport') or {}).get('State') == 'COMPLETE':
             break
@@ -78,13 +100,17 @@ def _is_true(value):
     return str(value).lower() == 'true'
 
 
-def read_report(iam, sts, now=None, sleep=time.sleep, known_keys=None):
+def read_report(iam, sts, now=None, sleep=time.sleep, known_keys=None, snapshot=None):
     """The whole report: users, groups, password policy, account summary and the raw data findings need.
     ``known_keys``: {user name: [{access_key_id, status, create_date}]} read by an earlier task of the same
-    run (the fleet's plan), listed again for no user."""
+    run (the fleet's plan), listed again for no user; ``snapshot``: the decoded parts of the account an earlier
+    task read (iam_snapshot), read again for none of them."""
     now = now or utcnow()
-    caller = read(sts, 'GetCallerIdentity')
-    details = read_pages(iam, 'GetAccountAuthorizationDetails', Filter=['User', 'Group', 'Role', 'LocalManagedPolicy']) or {}
+    snapshot = snapshot or {}
+    known_keys = dict(snapshot.get('access_keys') or {}, **(known_keys or {}))
+    caller = snapshot['caller'] if 'caller' in snapshot else read(sts, 'GetCallerIdentity')
+    details = snapshot['details'] if 'details' in snapshot else (
+        read_pages(iam, 'GetAccountAuthorizationDetails', Filter=DETAILS_FILTER) or {})
     rows, generated = read_credential_report(iam, sleep)
     devices = read_pages(iam, 'ListVirtualMFADevices', 'VirtualMFADevices', AssignmentStatus='Assigned') or []
     virtual = {}
@@ -106,8 +132,11 @@ def read_report(iam, sts, now=None, sleep=time.sleep, known_keys=None):
         'inline_policies': sorted(policy['PolicyName'] for policy in group.get('GroupPolicyList', [])),
         'members': sorted(members.get(group['GroupName'], [])),
     } for group in sorted(details.get('GroupDetailList', []), key=lambda group: group['GroupName'])]
-    policy = read(iam, 'GetAccountPasswordPolicy')
-    summary = (read(iam, 'GetAccountSummary') or {}).get('SummaryMap') or {}
+    if 'password_policy' in snapshot:
+        policy = {'PasswordPolicy': snapshot['password_policy']} if snapshot['password_policy'] is not None else None
+    else:
+        policy = read(iam, 'GetAccountPasswordPolicy')
+    summary = snapshot['summary'] if 'summary' in snapshot else ((read(iam, 'GetAccountSummary') or {}).get('SummaryMap') or {})
     certificates = read_pages(iam, 'ListServerCertificates', 'ServerCertificateMetadataList') or []
     root_arn = 'arn:%s:iam::%s:root' % (caller['Arn'].split(':')[1], caller['Account'])
     report = {
@@ -156,17 +185,11 @@ def _aware(value):
     return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
 
 
-def _listed_keys(known):
-    """Keys given as {access_key_id, status, create_date (ISO text)} in ListAccessKeys's shape."""
-    return [{'AccessKeyId': key['access_key_id'], 'Status': key['status'],
-             'CreateDate': datetime.datetime.fromisoformat(key['create_date']) if key.get('create_date') else None} for key in known]
-
-
 def _user(iam, user, row, virtual_devices, now, known_keys=None):
     name = user['UserName']
     keys = []
     if known_keys is not None:
-        listed = _listed_keys(known_keys)
+        listed = listed_from_views(known_keys)
     else:
         listed = read_pages(iam, 'ListAccessKeys', 'AccessKeyMetadata', UserName=name) or []
     slots = report_key_slots(row, listed)

@@ -66,13 +66,23 @@ def _document(value):
     return value
 
 
-def read_role(client, name, removing=False):
-    """The current role, or None: GetRole and ListAttachedRolePolicies (plus, to remove it, its inline policies and instance profiles)."""
+def read_role(client, name, removing=False, details=None):
+    """The current role, or None: GetRole and ListAttachedRolePolicies (plus, to remove it, its inline policies and
+    instance profiles). With ``details`` (an account read an earlier task handed on) a role they do not list is
+    not read, and the attached policies come from them (GetRole is still read: they have no description)."""
+    entry = None
+    if details is not None:
+        entry = next((role for role in details.get('RoleDetailList') or [] if role['RoleName'].lower() == name.lower()), None)
+        if entry is None:
+            return None
     response = read(client, 'GetRole', RoleName=name)
     if response is None:
         return None
     role = response['Role']
-    attached = read_pages(client, 'ListAttachedRolePolicies', 'AttachedPolicies', RoleName=name) or []
+    if entry is not None:
+        attached = entry.get('AttachedManagedPolicies') or []
+    else:
+        attached = read_pages(client, 'ListAttachedRolePolicies', 'AttachedPolicies', RoleName=name) or []
     current = {
         'role_name': role['RoleName'], 'role_id': role['RoleId'], 'arn': role['Arn'], 'path': role['Path'],
         'create_date': iso(role.get('CreateDate')), 'description': role.get('Description') or '',

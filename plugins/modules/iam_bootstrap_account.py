@@ -167,6 +167,15 @@ password_policy:
   sample: {minimum_password_length: 14, require_symbols: true, require_numbers: true, require_uppercase_characters: true,
            require_lowercase_characters: true, allow_users_to_change_password: true, max_password_age: 0,
            password_reuse_prevention: 24, hard_expiry: false}
+account_snapshot:
+  description:
+    - What this task read of the account (the caller, C(GetAccountSummary), and C(GetAccountPasswordPolicy) when
+      O(password_policy) is set), for later tasks of the same run to take instead of reading it again
+      (O(awsbootstrap.iam.iam_bootstrap_info#module:account_snapshot)).
+    - Empty when this task changed something. Holds no secret.
+  returned: always
+  type: dict
+  sample: {}
 """
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Executor
@@ -177,6 +186,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_account impor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_account import desired_account
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_account import plan_account
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_account import read_account
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import handed_on
 
 ARGUMENT_SPEC = dict(
     alias=dict(type='str'),
@@ -201,7 +211,8 @@ def run(module):
     plan = plan_account(current, desired)
     if plan.changed and not module.check_mode:
         Executor(iam).run_all(plan.actions)
-    return dict(account_result(current, plan), changed=plan.changed, diff=plan.diff())
+    return dict(account_result(current, plan), changed=plan.changed, diff=plan.diff(),
+                account_snapshot=handed_on(plan.changed, **current['read']))
 
 
 def main():

@@ -83,6 +83,15 @@ options:
         leave its groups alone (an C(account_admin) user, such as the guide's C(PowerUser)) is also written to
         C(<credentials_dir>/<user>_credentials.csv), as C(account_admin) writes the keys it makes.
     type: path
+  account_snapshot:
+    description:
+      - What an earlier task of the same run read of the account (the RV(awsbootstrap.iam.iam_bootstrap_identities#module:account_snapshot)
+        of M(awsbootstrap.iam.iam_bootstrap_identities), through the C(awsbootstrap.iam.account_snapshot) filter). With its
+        C(details), O(phase=plan) reads no C(GetAccountAuthorizationDetails); the users in its C(access_keys) are not
+        listed again.
+      - Give it only when no task wrote to the account since it was read; the filter takes care of that.
+    type: dict
+    default: {}
 attributes:
   check_mode:
     support: full
@@ -92,7 +101,7 @@ attributes:
     description: Per IAM user its groups, access key ids and holders before and after; never a secret.
 notes:
   - API calls of a plan with nothing to change are one C(GetAccountAuthorizationDetails) per 1000 users and
-    groups and one C(ListAccessKeys) per IAM user; a retire with nothing to delete makes none.
+    groups and one C(ListAccessKeys) per IAM user (none of the reads O(account_snapshot) holds); a retire with nothing to delete makes none.
   - The result of O(phase=plan) holds secrets in RV(deliveries). Register it with C(no_log) and hand it on in
     the same play only.
 extends_documentation_fragment:
@@ -203,6 +212,8 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet_run imp
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet_run import read_and_plan
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet_run import retire
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet_run import write_account_admin_csvs
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import SNAPSHOT_OPTION
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import checked_snapshot
 
 ARGUMENT_SPEC = dict(
     phase=dict(type='str', choices=['check', 'plan', 'retire'], required=True),
@@ -214,6 +225,7 @@ ARGUMENT_SPEC = dict(
     users=dict(type='list', elements='dict', default=[]),
     proven=dict(type='list', elements='str', default=[]),
     credentials_dir=dict(type='path'),
+    account_snapshot=SNAPSHOT_OPTION,
 )
 
 
@@ -231,11 +243,13 @@ def plan(module, holders):
     if not holders:
         # Only profiles that hold no IAM user's key: nothing to read (and no AWS credentials needed).
         return dict(changed=False, users=[], deliveries={}, holders=0, diff={'before': {}, 'after': {}})
+    snapshot = checked_snapshot(module.params['account_snapshot'])
     client = iam_client(module)
     rotation = {'max_age_days': module.params['rotate_max_age_days'], 'force': module.params['rotate_force']}
     # In check mode the groups this run would create do not exist yet.
     planned = {group.lower() for group in module.params['known_groups']} if module.check_mode else set()
-    steps = read_and_plan(client, holders, module.params['handed_over'], rotation, module.warn, planned)
+    steps = read_and_plan(client, holders, module.params['handed_over'], rotation, module.warn, planned, details=snapshot.get('details'),
+                          known_keys=snapshot.get('access_keys'))
     if not module.check_mode:
         apply_steps(client, steps)
         if module.params['credentials_dir']:

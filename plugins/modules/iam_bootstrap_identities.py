@@ -300,6 +300,15 @@ sign_in_url:
   returned: always
   type: str
   sample: https://123456789012.signin.aws.amazon.com/console
+account_snapshot:
+  description:
+    - What this task read of the account (C(GetAccountAuthorizationDetails) for users, groups, roles and the
+      account's own policies; the access keys of the users whose keys it listed), for later tasks of the same run to take instead of reading it again
+      (O(awsbootstrap.iam.iam_bootstrap_fleet#module:account_snapshot), O(awsbootstrap.iam.iam_bootstrap_info#module:account_snapshot)).
+    - Empty when this task changed something (what it read no longer describes the account). Holds no secret.
+  returned: always
+  type: dict
+  sample: {}
 """
 
 import functools
@@ -309,6 +318,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_cl
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_iam_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import sts_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_access_keys import known_views
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import GROUP_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import apply_group
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import prepare_group
@@ -325,6 +335,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities im
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import settle_memberships
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import snapshot_from_details
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_passwords import read_password_policy
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import handed_on
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import USER_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import read_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import account_alias_reader
@@ -374,7 +385,8 @@ def apply_entry(module, client, executor, account_alias, option, desired, prepar
 def run(module):
     groups, users = desired_identities(module.params)
     client = iam_client(module)
-    snapshot = snapshot_from_details(read_identities(client))
+    details = read_identities(client)
+    snapshot = snapshot_from_details(details)
     check_group_references(groups, users, snapshot)
     entries = {'groups': groups, 'users': users}
     prepared = prepare(module, client, groups, users, snapshot)
@@ -392,7 +404,9 @@ def run(module):
     if account_id is None:
         caller = read(sts_client(module), 'GetCallerIdentity') or {}
         partition, account_id = account_from_arns([caller.get('Arn')])
-    result = dict(changed=any(entry['changed'] for entry in results['groups'] + results['users']), diff=diff, **results)
+    changed = any(entry['changed'] for entry in results['groups'] + results['users'])
+    result = dict(changed=changed, diff=diff, account_snapshot=handed_on(changed, details=details, access_keys=known_views(results['users'])),
+                  **results)
     result.update(account_facts(partition, account_id))
     return result
 

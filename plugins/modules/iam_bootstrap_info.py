@@ -35,6 +35,15 @@ options:
         (C(workstation_fleet_report.access_keys)) has this shape.
     type: dict
     default: {}
+  account_snapshot:
+    description:
+      - What earlier tasks of the same run read of the account (the RV(awsbootstrap.iam.iam_bootstrap_account#module:account_snapshot)
+        and RV(awsbootstrap.iam.iam_bootstrap_identities#module:account_snapshot) results, merged by the
+        C(awsbootstrap.iam.account_snapshot) filter); the parts it has (C(caller), C(summary), C(password_policy),
+        C(details)) are not read again.
+      - Give it only when no task wrote to the account since it was read; the filter takes care of that.
+    type: dict
+    default: {}
 attributes:
   check_mode:
     support: full
@@ -45,10 +54,11 @@ attributes:
 notes:
   - The API calls are a constant number plus one per user - GetCallerIdentity; one paginated
     GetAccountAuthorizationDetails (users, groups, roles and the account's own managed policies, with
-    memberships, attached and inline policies and tags); GenerateCredentialReport (repeated until the
-    report is complete) and GetCredentialReport (console password, its last use, MFA active, keys'
+    memberships, attached and inline policies and tags); GetCredentialReport (and, only when AWS has no
+    report or it expired, GenerateCredentialReport until the report is complete) (console password, its last use, MFA active, keys'
     last use, the root user); ListVirtualMFADevices; GetAccountPasswordPolicy; GetAccountSummary;
-    ListServerCertificates; and per user ListAccessKeys (key ids and status are read fresh).
+    ListServerCertificates; and per user ListAccessKeys (key ids and status are read fresh). The parts in
+    O(account_snapshot) and the keys in O(known_access_keys) are not read again.
   - AWS builds a new credential report at most every four hours, so console access, MFA and last use
     can be up to four hours old. A user created after the report was built is not in it; for such a
     user only, GetLoginProfile is read as well (RV(credential_report.users_not_in_report)).
@@ -290,35 +300,38 @@ findings:
       sample: null
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import fail
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_iam_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import sts_client
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import utcnow
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_findings import compute_findings
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_findings import TITLES
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_report import read_report
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import SNAPSHOT_OPTION
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import checked_snapshot
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
 
 ARGUMENT_SPEC = dict(
     exceptions=dict(type='dict', default={}),
     known_access_keys=dict(type='dict', default={}, no_log=False),
+    account_snapshot=SNAPSHOT_OPTION,
 )
 
 
-def main():
-    module = AnsibleAWSModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+def run(module):
     exceptions = {str(control): str(reason) for control, reason in (module.params['exceptions'] or {}).items()}
     unknown = sorted(set(exceptions) - set(TITLES))
     if unknown:
-        module.fail_json(msg='exceptions: unknown CIS control id(s) %s (known: 1.1 to 1.22)' % ', '.join(unknown))
-    try:
-        now = utcnow()
-        report, raw = read_report(iam_client(module), sts_client(module), now=now, known_keys=module.params['known_access_keys'])
-        module.exit_json(changed=False, findings=compute_findings(report, raw, now, exceptions), **report)
-    except IAMFailure as failure:
-        fail(module, failure)
+        raise OptionError('exceptions', 'unknown CIS control id(s) %s (known: 1.1 to 1.22)' % ', '.join(unknown))
+    snapshot = checked_snapshot(module.params['account_snapshot'])
+    now = utcnow()
+    report, raw = read_report(iam_client(module), sts_client(module), now=now, known_keys=module.params['known_access_keys'],
+                              snapshot=snapshot)
+    return dict(changed=False, findings=compute_findings(report, raw, now, exceptions), **report)
+
+
+def main():
+    run_iam_module(ARGUMENT_SPEC, run)
 
 
 if __name__ == '__main__':

@@ -52,6 +52,14 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  account_snapshot:
+    description:
+      - What earlier tasks of the same run read of the account (through the C(awsbootstrap.iam.account_snapshot) filter).
+        With its C(details), a role they do not list is not read at all, and the attached policies of one they list
+        come from them (C(GetRole) is still read for the description).
+      - Give it only when no task wrote to the account since it was read; the filter takes care of that.
+    type: dict
+    default: {}
 attributes:
   check_mode:
     support: full
@@ -155,6 +163,8 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import d
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import plan_role
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import read_role
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import role_result
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import SNAPSHOT_OPTION
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import checked_snapshot
 
 ARGUMENT_SPEC = dict(
     name=dict(type='str', required=True),
@@ -164,6 +174,7 @@ ARGUMENT_SPEC = dict(
     managed_policies=dict(type='list', elements='str'),
     purge_policies=dict(type='bool', default=False),
     state=dict(type='str', choices=['present', 'absent'], default='present'),
+    account_snapshot=SNAPSHOT_OPTION,
 )
 
 
@@ -184,8 +195,9 @@ def apply(client, actions):
 
 def run(module):
     desired = desired_role(module.params)
+    snapshot = checked_snapshot(module.params['account_snapshot'])
     client = iam_client(module)
-    current = read_role(client, desired['name'], removing=desired['state'] == 'absent')
+    current = read_role(client, desired['name'], removing=desired['state'] == 'absent', details=snapshot.get('details'))
     partition = arn_parts(current['arn'])['partition'] if current else None
     if desired['state'] == 'present' and current is None and desired['trust_policy'] is None:
         caller = read(sts_client(module), 'GetCallerIdentity')

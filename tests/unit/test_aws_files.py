@@ -73,6 +73,17 @@ def test_nested_sub_key_removal_and_scalar_replaced_by_block():
     assert edit('[default]\ns3 = oops\n', 'default', 's3', {'a': '1'}) == '[default]\ns3 =\n  a = 1\n'
 
 
+def test_a_block_emptied_by_removals_takes_the_new_sub_key(tmp_path):
+    # Found by the grammar property test: both parts of the only block line (botocore splits nested values at a
+    # vertical tab too) are removed, then a new sub-key has no line left to follow.
+    text = '[default]\nregion=\n  max_concurrent_requests = \x0bmax_concurrent_requests = \ns3=\n'
+    result = edit(text, 'default', 'region', {'max_concurrent_requests': REMOVE, 'addressing_style': 'v'})
+    assert result == '[default]\nregion=\n  addressing_style = v\ns3=\n'
+    path = tmp_path / 'config'
+    path.write_text(result)
+    assert configloader.load_config(str(path))['profiles']['default']['region'] == {'addressing_style': 'v'}
+
+
 def test_new_nested_block_is_readable_by_botocore(tmp_path):
     path = tmp_path / 'config'
     path.write_text(edit('', 'default', 's3', {'max_concurrent_requests': '20'}))
