@@ -7,7 +7,8 @@
 The guide's run: no inventory (this machine is the workstation), a throw-away HOME, the sandbox's
 variables (so each user's console-format CSV goes to ``~/aws-bootstrap-credentials``), moto behind
 the recording proxy. Each write call of a clean run is denied in turn (HTTP 403, which no SDK
-retries); after the failed run and one clean re-run:
+retries). Right after the failed run, every key and password IAM holds is in a CSV or the workstation's
+credentials file. After one clean re-run:
 
 - PowerUser has exactly one access key, the workstation's ``[default]`` profile holds it with the
   secret moto holds, and a CSV that holds a PowerUser key holds that one;
@@ -119,6 +120,22 @@ def check_every_secret_is_with_its_holder(proxy, home):
     assert not passwords[KEY_USER]
 
 
+def check_every_secret_iam_holds_is_held(proxy, home):
+    """Right after the failed run: each key and password IAM holds reached a holder (a CSV, the workstation)."""
+    dump = proof.moto_dump(proxy.sandbox.endpoint)
+    held = csv_held(home)
+    on_workstation = workstation_key(home)
+    for key in dump['iam'].get('AccessKey', []):
+        pair = (key['access_key_id'], key['secret_access_key'])
+        in_csv = held.get(key['user_name'], {}).get('keys', {}).get(pair[0]) == pair[1]
+        assert in_csv or on_workstation == pair, (
+            "%s's access key %s is in IAM, but neither a CSV nor the workstation holds it" % (key['user_name'], pair[0]))
+    for user in dump['iam']['User']:
+        if user.get('password'):
+            assert user['password'] in held.get(user['name'], {}).get('passwords', set()), (
+                "%s's console password is in IAM, but no CSV holds it" % user['name'])
+
+
 def check_no_secret_in(output, secrets):
     leaks = proof.find_leaks(output, secrets)
     assert not leaks, 'the output shows %s' % ', '.join(leaks)
@@ -129,6 +146,7 @@ def test_the_clean_run_writes_these(aws_proxy, home):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert [call.action for call in aws_proxy.write_calls()] == CLEAN_WRITES
     check_every_secret_is_with_its_holder(aws_proxy, home)
+    check_every_secret_iam_holds_is_held(aws_proxy, home)
     check_no_secret_in(proc.stdout + proc.stderr, secrets_seen(aws_proxy, home))
 
 
@@ -143,6 +161,8 @@ def test_a_denied_write_then_a_clean_rerun_leaves_every_secret_with_its_holder(m
     # Taken now: a secret this run made and then revoked is gone from moto by the end of the re-run, but
     # it was sent (a password) or is still on disk (a CSV) if it ever left the module.
     check_no_secret_in(failed.stdout + failed.stderr, secrets_seen(proxy, home))
+    # A secret, once created, reaches its holder or is revoked: already after the failed run, not only after the re-run.
+    check_every_secret_iam_holds_is_held(proxy, home)
 
     proxy.faults = None
     rerun = bootstrap(proxy, home)
