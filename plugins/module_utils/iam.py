@@ -359,13 +359,13 @@ def error_message(error):
     return (getattr(error, 'response', None) or {}).get('Error', {}).get('Message') or str(error)
 
 
-def read(client, operation, missing=None, **params):
-    """One read with retries; ``missing`` is returned for NoSuchEntity."""
+def read(client, operation, missing=None, missing_codes=('NoSuchEntity',), **params):
+    """One read with retries; ``missing`` is returned for the error codes in ``missing_codes``."""
     method = getattr(client, xform_name(operation))
     try:
         return method(aws_retry=True, **params)
     except botocore.exceptions.ClientError as error:
-        if is_missing(error):
+        if error_code(error) in missing_codes:
             return missing
         raise IAMFailure('%s failed: %s' % (operation, error_message(error)), error) from error
     except (botocore.exceptions.BotoCoreError, ResponseParserError) as error:

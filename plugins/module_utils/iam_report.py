@@ -29,14 +29,11 @@ import datetime
 import io
 import time
 
-import botocore.exceptions
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import age_days
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import error_message
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iso
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read_pages
@@ -75,14 +72,10 @@ def read_credential_report(iam, sleep=time.sleep):
     """The credential report -> (rows by user, generated time). GetCredentialReport first: AWS keeps a report four
     hours, exactly as long as GenerateCredentialReport would hand back the same one instead of making a new one; only
     when there is none (or it expired) is it generated, polled until COMPLETE, then read."""
-    try:
-        response = iam.get_credential_report(aws_retry=True)
-    except botocore.exceptions.ClientError as error:
-        if error.response.get('Error', {}).get('Code') not in REPORT_NOT_READY:
-            raise IAMFailure('GetCredentialReport failed: %s' % error_message(error), error) from error
-    else:
-        return parse_credential_report(response.get('Content')), response.get('GeneratedTime')
-    return _generate_credential_report(iam, sleep)
+    response = read(iam, 'GetCredentialReport', missing_codes=REPORT_NOT_READY)
+    if response is None:
+        return _generate_credential_report(iam, sleep)
+    return parse_credential_report(response.get('Content')), response.get('GeneratedTime')
 
 
 def _generate_credential_report(iam, sleep):

@@ -146,7 +146,7 @@ def test_rerun_makes_no_write_call_and_few_reads(bootstrapped, aws_proxy, fleet,
     assert all(changed == 0 for changed, _failed in recap(proc.stdout).values()), proc.stdout[-3000:]
     assert aws_proxy.write_calls() == []
     per_developer = [c for c in aws_proxy.calls if c.params.get('UserName', '').startswith('dev')]
-    assert len(per_developer) <= 4 * SIZE, sorted((c.action, c.params.get('UserName')) for c in per_developer)
+    assert len(per_developer) <= SIZE, sorted((c.action, c.params.get('UserName')) for c in per_developer)
     assert {host: fleet.credentials(host) for host in fleet.hosts} == files
 
 

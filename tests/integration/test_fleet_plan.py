@@ -198,8 +198,10 @@ def test_shared_users_keep_one_working_key_across_the_fleets_life(aws_proxy, sha
         # One, by the fleet's plan (carol's two hosts included); the report takes the keys the fleet read.
         naming = [call.action for call in aws_proxy.calls if call.params.get('UserName') == developer]
         assert naming == ['ListAccessKeys'], (developer, naming)
-    # The account's users and groups: account_admin's task, the plan, the report.
-    assert [call.action for call in aws_proxy.calls].count('GetAccountAuthorizationDetails') == 3
+    # The account is read once (account_admin's task), the plan and the report take that read.
+    assert [call.action for call in aws_proxy.calls].count('GetAccountAuthorizationDetails') == 1
+    # Issue 11's budget: <= 10 + 1.5 per workstation.
+    assert len(aws_proxy.calls) <= 10 + 1.5 * len(FIRST), sorted(call.action for call in aws_proxy.calls)
 
     # --check on the converged fleet: nothing written, nothing pretended.
     aws_proxy.clear()
