@@ -13,7 +13,8 @@ The reads cost a constant number of calls plus one per user:
   user: password enabled and last used, MFA active, keys 1 and 2 active / last rotated / last used,
   and the root user's row (AWS has one, moto does not);
 - ListVirtualMFADevices (assigned) gives the serial numbers and enable dates of virtual MFA devices;
-- GetCallerIdentity, GetAccountPasswordPolicy, GetAccountSummary and ListServerCertificates;
+- GetCallerIdentity, GetAccountPasswordPolicy, GetAccountSummary and ListServerCertificates (this one and
+  ListVirtualMFADevices only when the summary counts any server certificate, any virtual MFA device);
 - none of the account-wide reads an earlier task of the run handed on in its snapshot (iam_snapshot);
 - per user, ListAccessKeys (the key ids: the credential report has none).
 
@@ -105,7 +106,15 @@ def read_report(iam, sts, now=None, sleep=time.sleep, known_keys=None, snapshot=
     details = snapshot['details'] if 'details' in snapshot else (
         read_pages(iam, 'GetAccountAuthorizationDetails', Filter=DETAILS_FILTER) or {})
     rows, generated = read_credential_report(iam, sleep)
-    devices = read_pages(iam, 'ListVirtualMFADevices', 'VirtualMFADevices', AssignmentStatus='Assigned') or []
+    if 'password_policy' in snapshot:
+        policy = {'PasswordPolicy': snapshot['password_policy']} if snapshot['password_policy'] is not None else None
+    else:
+        policy = read(iam, 'GetAccountPasswordPolicy')
+    summary = snapshot['summary'] if 'summary' in snapshot else ((read(iam, 'GetAccountSummary') or {}).get('SummaryMap') or {})
+    # The summary counts virtual MFA devices and server certificates: none there, none to list.
+    devices = []
+    if summary.get('MFADevices', 1):
+        devices = read_pages(iam, 'ListVirtualMFADevices', 'VirtualMFADevices', AssignmentStatus='Assigned') or []
     virtual = {}
     for device in devices:
         owner = (device.get('User') or {}).get('Arn')
@@ -125,12 +134,9 @@ def read_report(iam, sts, now=None, sleep=time.sleep, known_keys=None, snapshot=
         'inline_policies': sorted(policy['PolicyName'] for policy in group.get('GroupPolicyList', [])),
         'members': sorted(members.get(group['GroupName'], [])),
     } for group in sorted(details.get('GroupDetailList', []), key=lambda group: group['GroupName'])]
-    if 'password_policy' in snapshot:
-        policy = {'PasswordPolicy': snapshot['password_policy']} if snapshot['password_policy'] is not None else None
-    else:
-        policy = read(iam, 'GetAccountPasswordPolicy')
-    summary = snapshot['summary'] if 'summary' in snapshot else ((read(iam, 'GetAccountSummary') or {}).get('SummaryMap') or {})
-    certificates = read_pages(iam, 'ListServerCertificates', 'ServerCertificateMetadataList') or []
+    certificates = []
+    if summary.get('ServerCertificates', 1):
+        certificates = read_pages(iam, 'ListServerCertificates', 'ServerCertificateMetadataList') or []
     root_arn = 'arn:%s:iam::%s:root' % (caller['Arn'].split(':')[1], caller['Account'])
     report = {
         'account_id': caller['Account'],

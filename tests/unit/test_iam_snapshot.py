@@ -154,3 +154,16 @@ def test_the_credential_report_is_generated_only_when_aws_has_none():
     rows, _generated = read_credential_report(iam, sleep=lambda _s: None)
     assert iam.calls == ['get_credential_report', 'generate_credential_report', 'get_credential_report']
     assert set(rows) == {'Administrator'}
+
+
+def test_no_device_or_certificate_listed_when_the_summary_counts_none():
+    snapshot = checked_snapshot(handed_on(False, caller=CALLER, password_policy=POLICY, details=DETAILS,
+                                          summary=dict(SUMMARY, MFADevices=0, ServerCertificates=0)))
+    iam = FakeIam(ANSWERS)
+    read_report(iam, FakeIam(ANSWERS), now=CREATED, snapshot=snapshot, known_keys={'Administrator': []})
+    assert iam.calls == ['get_credential_report']
+    snapshot = checked_snapshot(handed_on(False, caller=CALLER, password_policy=POLICY, details=DETAILS,
+                                          summary=dict(SUMMARY, MFADevices=1, ServerCertificates=2)))
+    iam = FakeIam(ANSWERS)
+    read_report(iam, FakeIam(ANSWERS), now=CREATED, snapshot=snapshot, known_keys={'Administrator': []})
+    assert sorted(iam.calls) == ['get_credential_report', 'list_server_certificates', 'list_virtual_mfa_devices']
