@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: aws_cli_sso_session
 short_description: Write an C([sso-session NAME]) section of the AWS CLI's config file
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or removes one IAM Identity Center session of the AWS CLI - the C([sso-session NAME])
     section of C(~/.aws/config) that C(aws configure sso) writes and that SSO profiles (written with
