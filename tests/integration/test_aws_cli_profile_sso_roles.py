@@ -15,7 +15,6 @@ CLI v2 (2.9.19) predates those variables (2.13); it gets the same endpoints thro
 from __future__ import annotations
 
 import json
-import os
 import stat
 import subprocess
 

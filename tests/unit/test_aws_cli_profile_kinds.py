@@ -10,6 +10,7 @@ from __future__ import annotations
 import shlex
 
 import pytest
+from botocore import configloader
 from botocore.compat import compat_shell_split
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils import aws_files
@@ -199,8 +200,8 @@ def test_a_missing_sso_session_or_source_profile_is_refused_but_only_warned_in_c
     ('[dev]\naws_access_key_id = A\naws_secret_access_key = s\n', '', 'static'),
     ('', '[profile dev]\naws_access_key_id = A\naws_secret_access_key = s\n', 'static'),
     ('', '[profile dev]\nsso_session = x\nsso_account_id = 123456789012\nsso_role_name = R\n', 'sso'),
-    ('', '[profile dev]\nsso_session = x\n', 'none'),
-    ('', '[profile dev]\nsso_session = x\nsso_role_name = R\n', 'sso'),  # botocore's SSOProvider starts (and reports what is missing)  # a token-only profile: botocore's SSOProvider does not start
+    ('', '[profile dev]\nsso_session = x\n', 'none'),  # a token-only profile: botocore's SSOProvider does not start
+    ('', '[profile dev]\nsso_session = x\nsso_role_name = R\n', 'sso'),  # it starts (and reports what is missing)
     ('', '[profile dev]\ncredential_process = /bin/creds\n', 'process'),
     ('', '[profile dev]\nrole_arn = %s\ncredential_source = Environment\n' % ROLE_ARN, 'role'),
     ('', '[profile dev]\nrole_arn = %s\nweb_identity_token_file = /t\n' % ROLE_ARN, 'role'),
@@ -218,12 +219,8 @@ def test_kind_follows_botocores_credential_chain(credentials_text, config_text, 
 
 
 def loaded(text):
-    return oracle._with_file(text, aws_files_load_config)  # pylint: disable=protected-access
-
-
-def aws_files_load_config(path):
-    from botocore import configloader
-    return configloader.load_config(path)
+    """botocore's ``load_config`` of ``text`` (profiles and sso_sessions), from a real file."""
+    return oracle._with_file(text, configloader.load_config)  # pylint: disable=protected-access
 
 
 def test_an_sso_session_is_added_and_botocore_reads_exactly_it():
