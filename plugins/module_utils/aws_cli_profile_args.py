@@ -231,8 +231,8 @@ def role_values(params):
     if params.get('source_profile') is not None:
         aws_files.check_profile_name('source_profile', params['source_profile'])
     if params.get('credential_source') is not None and params['credential_source'] not in aws_files.CREDENTIAL_SOURCES:
-        raise ValidationError('credential_source', 'must be one of %s (got %r)' % (', '.join(aws_files.CREDENTIAL_SOURCES),
-                                                                                      params['credential_source']))
+        allowed = ', '.join(aws_files.CREDENTIAL_SOURCES)
+        raise ValidationError('credential_source', 'must be one of %s (got %r)' % (allowed, params['credential_source']))
     checks = (('mfa_serial', MFA_SERIAL, 'must be an MFA device ARN such as arn:aws:iam::123456789012:mfa/dev or a hardware serial '
                                          'number (9 to 256 of letters, digits and +=/:,.@_-)'),
               ('role_session_name', SESSION_NAME, 'must be 2 to 64 letters, digits and +=,.@_-'),
@@ -306,10 +306,9 @@ def credential_changes(profile, kind, params, credentials_profiles, config_profi
     other = sorted(key for other_kind, keys in aws_files.KIND_KEYS.items() if conflicts(other_kind) for key in keys if key in merged)
     warnings = []
     if other and not params.get('replace_credentials'):
-        raise ValidationError(_first_option(params, kind), 'profile %s already gets its credentials another way (%s set); the AWS CLI '
-                                                          'would %s. Remove those settings first, or set replace_credentials to '
-                                                          'remove them in the same write' % (
-                                                              profile, ', '.join(other), _which_wins(kind, other)))
+        rule = ('profile %s already gets its credentials another way (%s set); the AWS CLI would %s. Remove those settings '
+                'first, or set replace_credentials to remove them in the same write' % (profile, ', '.join(other), _which_wins(kind, other)))
+        raise ValidationError(_first_option(params, kind), rule)
     credentials = {key: aws_files.REMOVE for key in other}
     config = {key: aws_files.REMOVE for key in other}
     if kind != aws_files.STATIC:

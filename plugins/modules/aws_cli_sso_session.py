@@ -168,9 +168,10 @@ def main():
         values = sso_session_values(params)
         old_text, document, _reading = plan(path, params, values)
         new_text = document.render()
-        loose = [(p, workstation_files.loose_mode(p, mode)) for p, mode in ((aws_dir, workstation_files.DIR_MODE),
-                                                                              (path, workstation_files.FILE_MODE))
-                 if (p != aws_dir or os.path.dirname(path) == aws_dir)]
+        targets = [(path, workstation_files.FILE_MODE)]
+        if os.path.dirname(path) == aws_dir:
+            targets.insert(0, (aws_dir, workstation_files.DIR_MODE))
+        loose = [(p, workstation_files.loose_mode(p, mode)) for p, mode in targets]
         loose = [(p, mode) for p, mode in loose if mode is not None]
         if new_text != old_text or loose:
             result['changed'] = True
