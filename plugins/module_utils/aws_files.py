@@ -22,6 +22,8 @@ import shlex
 
 CREDENTIALS = 'credentials'
 CONFIG = 'config'
+# The ``[sso-session NAME]`` sections of the config file (botocore's ``sso_sessions``).
+SSO_SESSION = 'sso-session'
 
 ACCESS_KEY_ID = 'aws_access_key_id'
 SECRET_ACCESS_KEY = 'aws_secret_access_key'
@@ -67,7 +69,9 @@ def mask(value):
 
 
 def section_name(kind, profile):
-    """The section header that holds ``profile`` in a file of ``kind``."""
+    """The section header that holds ``profile`` in a file of ``kind`` (or the sso-session ``profile``)."""
+    if kind == SSO_SESSION:
+        return 'sso-session %s' % profile
     if kind == CONFIG and profile != 'default':
         return 'profile %s' % profile
     return profile
@@ -245,6 +249,18 @@ def config_profile_of(header):
     return None
 
 
+def sso_session_of(header):
+    """The sso-session a config file section stands for, or None: botocore's ``build_profile_map``
+    (a header starting with ``profile`` is a profile first; then ``sso-session`` as ``shlex`` splits it)."""
+    if header.startswith('profile') or not header.startswith('sso-session'):
+        return None
+    try:
+        parts = shlex.split(header)
+    except ValueError:
+        return None
+    return parts[1] if len(parts) == 2 else None
+
+
 def profile_of_section(kind, header):
     """The profile a section header of a file of ``kind`` stands for, or None (botocore's rules).
 
@@ -254,6 +270,8 @@ def profile_of_section(kind, header):
     """
     if kind == CREDENTIALS:
         return None if header == configparser.DEFAULTSECT else header
+    if kind == SSO_SESSION:
+        return sso_session_of(header)
     return config_profile_of(header)
 
 
@@ -710,6 +728,9 @@ def config_section(document, profile):
 
 
 def _target_header(kind, document, profile):
+    if kind == SSO_SESSION:
+        found = [section.header for section in document.sections() if sso_session_of(section.header) == profile]
+        return found[-1] if found else section_name(SSO_SESSION, profile)
     if kind == CONFIG:
         return config_section(document, profile)
     return section_name(CREDENTIALS, profile)
@@ -758,6 +779,64 @@ def plan_profile(credentials_text, config_text, profile, state, credentials=None
     return documents[0], documents[1]
 
 
+def plan_section(kind, text, name, state, wanted=None, label=None, verify=True):
+    """The new document of one file for one named section (``kind`` ``SSO_SESSION``: ``[sso-session NAME]``
+    of the config file), with the same contract as plan_profile."""
+    label = label or kind
+    document, header = _plan_file(kind, text, name, state, wanted or {}, label)
+    if verify:
+        verify_edit(kind, text, document.render(), name, state, wanted or {}, header, label)
+    return document
+
+
+# --------------------------------------------------------------------------------------------
+# How a profile gets its credentials
+
+STATIC = 'static'
+SSO = 'sso'
+ROLE = 'role'
+PROCESS = 'process'
+NO_CREDENTIALS = 'none'
+SSO_PROFILE_KEYS = ('sso_session', 'sso_account_id', 'sso_role_name')
+# Set on the profile by the legacy (pre sso-session) configuration; the sso-session holds them now.
+SSO_LEGACY_KEYS = ('sso_start_url', 'sso_region', 'sso_registration_scopes')
+ROLE_KEYS = ('role_arn', 'source_profile', 'credential_source', 'mfa_serial', 'duration_seconds', 'role_session_name',
+             'external_id')
+# The settings through which each kind gets its credentials (web identity counts as a role: role_arn is its trigger).
+KIND_KEYS = {
+    STATIC: CREDENTIAL_KEYS,
+    SSO: SSO_PROFILE_KEYS + SSO_LEGACY_KEYS,
+    ROLE: ROLE_KEYS + ('web_identity_token_file',),
+    PROCESS: ('credential_process',),
+}
+CREDENTIAL_SOURCES = ('Environment', 'Ec2InstanceMetadata', 'EcsContainer')
+
+
+def merged_profile(profile, credentials_profiles, config_profiles):
+    """botocore's ``Session.full_config`` profile: the config file's section with the credentials file's laid over it."""
+    merged = dict(config_profiles.get(profile, {}))
+    merged.update(credentials_profiles.get(profile, {}))
+    return merged
+
+
+def profile_kind(profile, credentials_profiles, config_profiles):
+    """How botocore's credential chain gets the profile's credentials, in its order: ``role`` (AssumeRole and
+    web identity providers, on ``role_arn``), ``sso`` (``sso_account_id`` or ``sso_role_name``), ``static`` (a key
+    in the credentials file), ``process`` (``credential_process``), ``static`` (a key in the config file), ``none``."""
+    merged = merged_profile(profile, credentials_profiles, config_profiles)
+    if merged.get('role_arn') is not None:
+        return ROLE
+    if any(key in merged for key in ('sso_account_id', 'sso_role_name')):
+        return SSO
+    if credentials_profiles.get(profile, {}).get(ACCESS_KEY_ID) is not None:
+        return STATIC
+    if merged.get('credential_process') is not None:
+        return PROCESS
+    if config_profiles.get(profile, {}).get(ACCESS_KEY_ID) is not None:
+        return STATIC
+    return NO_CREDENTIALS
+
+
 def describe_profile(profile, credentials_profiles, config_profiles):
     """What the AWS CLI resolves for ``profile`` from the two files; never a secret value.
 
@@ -797,6 +876,7 @@ def describe_profile(profile, credentials_profiles, config_profiles):
         sources[key] = CREDENTIALS if key in from_credentials else CONFIG
     return {
         'name': profile,
+        'kind': profile_kind(profile, credentials_profiles, config_profiles),
         'access_key_id': key_id,
         'access_key_id_source': key_id_source,
         'secret_access_key_present': secret is not None,

@@ -104,6 +104,77 @@ options:
         of their own and are refused here.
     type: dict
     default: {}
+  sso_session:
+    description:
+      - Makes the profile an IAM Identity Center (SSO) profile that gets its credentials through the
+        C([sso-session NAME]) section of this name (written with M(awsbootstrap.iam.aws_cli_sso_session)),
+        as C(aws configure sso) writes it. Requires O(sso_account_id) and O(sso_role_name).
+      - The section must already be in the config file (in check mode a missing one is only a warning, since an
+        earlier task of the same run may write it).
+      - The legacy per-profile C(sso_start_url), C(sso_region) and C(sso_registration_scopes) are removed (the
+        sso-session holds them). No token and no key is written to either file.
+    type: str
+  sso_account_id:
+    description:
+      - The 12-digit AWS account id of an SSO profile (C(sso_account_id)).
+    type: str
+  sso_role_name:
+    description:
+      - The permission set (role) name of an SSO profile (C(sso_role_name)), 1 to 32 letters, digits and C(+=,.@_-).
+    type: str
+  role_arn:
+    description:
+      - Makes the profile a role profile - the AWS CLI calls STS C(AssumeRole) for this role
+        (C(arn:aws:iam::123456789012:role/NAME), other partitions too) with the credentials of
+        O(source_profile) or O(credential_source) - exactly one of them.
+      - The role settings of the profile are then exactly those given - O(mfa_serial), O(duration_seconds),
+        O(role_session_name), O(external_id) not given are removed, and so is C(web_identity_token_file).
+    type: str
+  source_profile:
+    description:
+      - The profile whose credentials assume O(role_arn). It must exist in one of the files (in check mode a missing
+        one is only a warning). It may be the profile itself when that profile holds a static key.
+    type: str
+  credential_source:
+    description:
+      - Where the credentials that assume O(role_arn) come from, instead of O(source_profile).
+    type: str
+    choices: [Environment, Ec2InstanceMetadata, EcsContainer]
+  mfa_serial:
+    description:
+      - The MFA device (ARN C(arn:aws:iam::123456789012:mfa/NAME) or a hardware serial number) whose code the AWS CLI
+        asks for when it assumes O(role_arn).
+    type: str
+  duration_seconds:
+    description:
+      - The role session's duration, from 900 (15 minutes) to 43200 (12 hours); the role's own maximum applies.
+    type: int
+  role_session_name:
+    description:
+      - The role session name (2 to 64 letters, digits and C(+=,.@_-)); shown in CloudTrail.
+    type: str
+  external_id:
+    description:
+      - The external id the role's trust policy asks for (2 to 1224 letters, digits and C(+=,.@:/_-)).
+    type: str
+  credential_process:
+    description:
+      - Makes the profile get its credentials from a command (C(credential_process)), which prints them as JSON.
+      - A string is written as it is; the AWS CLI splits it the way a POSIX shell does, so a path with spaces must be in
+        double quotes (C("/opt/my tools/creds" --profile x)). A string the CLI cannot split (an unbalanced quote) is refused.
+      - A list of arguments is quoted for you (words with other characters than letters, digits and C(_@%+=:,./-) in double
+        quotes) and checked to split back into exactly that list.
+    type: raw
+  replace_credentials:
+    description:
+      - A profile gets its credentials one way - a static key, SSO, a role or a process. When the profile already holds
+        settings of another way than the one asked for, the task fails and names them (the AWS CLI would take the first
+        in its order - role, SSO, key in the credentials file, process - and leave the rest unused).
+      - With V(true) those settings are removed from both files in the same write, for example the access key of a
+        profile that moves to SSO. The key itself stays active in IAM - retire it there.
+      - A role whose O(source_profile) is the profile itself keeps the profile's key either way.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - awsbootstrap.iam.aws_cli_files
 attributes:
@@ -155,6 +226,29 @@ EXAMPLES = r"""
         max_concurrent_requests: 20
         multipart_threshold: 64MB
 
+- name: An IAM Identity Center profile, moving away from an IAM user's key (aws_cli_sso_session wrote my-sso before)
+  awsbootstrap.iam.aws_cli_profile:
+    profile: dev
+    sso_session: my-sso
+    sso_account_id: "123456789012"
+    sso_role_name: PowerUserAccess
+    region: ap-northeast-2
+    output: json
+    replace_credentials: true
+
+- name: A role assumed with the key of another profile, with MFA
+  awsbootstrap.iam.aws_cli_profile:
+    profile: admin
+    role_arn: arn:aws:iam::123456789012:role/Administrator
+    source_profile: default
+    mfa_serial: arn:aws:iam::123456789012:mfa/dev
+    duration_seconds: 3600
+
+- name: Credentials from a command; the path with a space is quoted for the AWS CLI
+  awsbootstrap.iam.aws_cli_profile:
+    profile: vault
+    credential_process: ["/opt/my tools/aws-creds", "--role", "dev"]
+
 - name: Remove a profile from both files
   awsbootstrap.iam.aws_cli_profile:
     profile: old-project
@@ -182,6 +276,14 @@ access_key_id:
   returned: always
   type: str
   sample: AKIAIOSFODNN7EXAMPLE
+kind:
+  description:
+    - How the AWS CLI gets the profile's credentials afterwards, in its own order - C(role) (C(role_arn)), C(sso)
+      (C(sso_account_id) or C(sso_role_name)), C(static) (a key in the credentials file), C(process)
+      (C(credential_process)), C(static) (a key in the config file) - or C(none).
+  returned: success
+  type: str
+  sample: sso
 configure_list:
   description:
     - What C(aws configure list --profile NAME) would show, with the secret masked the AWS CLI's way.
@@ -221,7 +323,9 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils import aws_files
 from ansible_collections.awsbootstrap.iam.plugins.module_utils import workstation_files
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.aws_cli_profile_args import credential_changes
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.aws_cli_profile_args import desired_values
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.aws_cli_profile_args import requested_kind
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.aws_cli_profile_args import resolve_paths
 
 
@@ -237,6 +341,18 @@ def argument_spec():
         region=dict(type='str'),
         output=dict(type='str', choices=list(aws_files.OUTPUT_FORMATS)),
         settings=dict(type='dict', default={}),
+        sso_session=dict(type='str'),
+        sso_account_id=dict(type='str'),
+        sso_role_name=dict(type='str'),
+        role_arn=dict(type='str'),
+        source_profile=dict(type='str'),
+        credential_source=dict(type='str', choices=list(aws_files.CREDENTIAL_SOURCES)),
+        mfa_serial=dict(type='str'),
+        duration_seconds=dict(type='int'),
+        role_session_name=dict(type='str'),
+        external_id=dict(type='str', no_log=False),
+        credential_process=dict(type='raw'),
+        replace_credentials=dict(type='bool', default=False),
         credentials_file=dict(type='path'),
         config_file=dict(type='path'),
     )
@@ -253,10 +369,21 @@ def read_files(paths):
     return texts
 
 
-def plan(paths, params, credentials, config):
+def plan(paths, params, credentials, config, check_mode=False, warnings=None):
     """(old texts, new texts, new documents), the edit checked against botocore's reading (ContractError)."""
     old_texts = read_files(paths)
     labels = {kind: '%s: %s' % (option, paths[kind]) for kind, option in _OPTIONS}
+    if params['state'] == 'present':
+        kind = requested_kind(params)
+        sections = {kind_: aws_files.read_sections(old_texts[kind_], labels[kind_]) for kind_ in labels}
+        more_credentials, more_config, found = credential_changes(
+            params['profile'], kind, params, aws_files.profiles_of(aws_files.CREDENTIALS, sections[aws_files.CREDENTIALS]),
+            aws_files.profiles_of(aws_files.CONFIG, sections[aws_files.CONFIG]),
+            aws_files.profiles_of(aws_files.SSO_SESSION, sections[aws_files.CONFIG]), check_mode=check_mode)
+        credentials = dict(more_credentials, **credentials)
+        config = dict(more_config, **config)
+        if warnings is not None:
+            warnings[:] = found
     cred_doc, conf_doc = aws_files.plan_profile(old_texts[aws_files.CREDENTIALS], old_texts[aws_files.CONFIG], params['profile'],
                                                 params['state'], credentials, config, labels=labels)
     documents = {aws_files.CREDENTIALS: cred_doc, aws_files.CONFIG: conf_doc}
@@ -300,8 +427,8 @@ def main():
         argument_spec=argument_spec(),
         supports_check_mode=True,
         mutually_exclusive=[('import_csv', 'access_key_id'), ('import_csv', 'secret_access_key')],
-        required_together=[('access_key_id', 'secret_access_key')],
         required_by={'session_token': 'access_key_id', 'csv_user_name': 'import_csv'},
+        required_together=[('access_key_id', 'secret_access_key'), ('sso_session', 'sso_account_id', 'sso_role_name')],
     )
     params = module.params
     result = dict(changed=False, profile=params['profile'])
@@ -309,7 +436,10 @@ def main():
         paths, aws_dir = resolve_paths(params)
         result.update(credentials_file=paths[aws_files.CREDENTIALS], config_file=paths[aws_files.CONFIG])
         credentials, config = desired_values(params)
-        old_texts, new_texts, documents = plan(paths, params, credentials, config)
+        warnings = []
+        old_texts, new_texts, documents = plan(paths, params, credentials, config, module.check_mode, warnings)
+        for warning in warnings:
+            module.warn(warning)
         folders = sorted({os.path.dirname(path) for path in paths.values()})
         if not module.check_mode and (new_texts != old_texts or loose_modes(paths, aws_dir)):
             # Writers of one folder take turns: read, check and replace again under the lock.
@@ -337,6 +467,7 @@ def main():
             aws_files.read_profiles(aws_files.CREDENTIALS, new_texts[aws_files.CREDENTIALS], 'credentials_file'),
             aws_files.read_profiles(aws_files.CONFIG, new_texts[aws_files.CONFIG], 'config_file'))
         result['access_key_id'] = description['access_key_id']
+        result['kind'] = description['kind']
         result['configure_list'] = aws_files.configure_list(
             description, paths[aws_files.CREDENTIALS], paths[aws_files.CONFIG])
     except Exception as exc:  # pylint: disable=broad-exception-caught

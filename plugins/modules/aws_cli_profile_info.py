@@ -16,7 +16,10 @@ description:
     profile, the last wins; a value in the credentials file wins over the config file) and lists every
     profile found in either, with where each setting comes from, the access key id, whether a secret
     access key or session token is present, region and output.
-  - Never returns a secret access key or session token, not even masked.
+  - Says how the AWS CLI gets each profile's credentials (RV(profiles[].kind)) and lists the
+    C([sso-session NAME]) sections of the config file with the profiles that use each.
+  - Never returns a secret access key or session token, not even masked, nor a C(credential_process) command line
+    or an C(external_id).
   - Runs on the workstation with the Python standard library only (no boto3 needed).
 author:
   - awsbootstrap.iam maintainers (@awsbootstrap)
@@ -108,6 +111,22 @@ profiles:
       type: str
       returned: always
       sample: json
+    kind:
+      description:
+        - How the AWS CLI gets the profile's credentials, in its own order - C(role) (C(role_arn)), C(sso)
+          (C(sso_account_id) or C(sso_role_name)), C(static) (a key in the credentials file), C(process)
+          (C(credential_process)), C(static) (a key in the config file) - or C(none).
+      type: str
+      returned: always
+      choices: [static, sso, role, process, none]
+      sample: sso
+    identifiers:
+      description:
+        - The profile's non-secret SSO and role settings that are set (C(sso_session), C(sso_account_id),
+          C(sso_role_name), C(role_arn), C(source_profile), C(credential_source), C(mfa_serial)).
+      type: dict
+      returned: always
+      sample: {sso_session: my-sso, sso_account_id: "123456789012", sso_role_name: PowerUserAccess}
     settings:
       description: Names of the profile's other settings (values are not returned).
       type: list
@@ -127,6 +146,39 @@ profiles:
           location even when the value stands in the credentials file (botocore lays that file's section over the profile).
       type: dict
       returned: always
+sso_sessions:
+  description: The C([sso-session NAME]) sections of the config file as the AWS CLI reads them, in file order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Name of the session.
+      type: str
+      returned: always
+      sample: my-sso
+    sso_start_url:
+      description: The access portal URL, or V(null).
+      type: str
+      returned: always
+      sample: https://my-sso-portal.awsapps.com/start
+    sso_region:
+      description: The Identity Center region, or V(null).
+      type: str
+      returned: always
+      sample: us-east-1
+    sso_registration_scopes:
+      description: The registration scopes (split at commas as botocore does), empty when not set.
+      type: list
+      elements: str
+      returned: always
+      sample: [sso:account:access]
+    profiles:
+      description: The profiles whose C(sso_session) is this session.
+      type: list
+      elements: str
+      returned: always
+      sample: [dev]
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -137,6 +189,14 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.aws_cli_profile_a
 
 _HIDDEN = ('secret_access_key_masked', 'secret_access_key_source', 'session_token_source', 'region_source', 'output_source',
            'region_listed', 'output_listed')
+
+
+# Settings that name things, never a secret (credential_process and external_id are left out: they may carry one).
+_IDENTIFIERS = ('sso_session', 'sso_account_id', 'sso_role_name', 'role_arn', 'source_profile', 'credential_source', 'mfa_serial')
+
+
+def _text(value):
+    return value if isinstance(value, str) else None
 
 
 def main():
@@ -153,7 +213,10 @@ def main():
     try:
         for kind, option in ((aws_files.CONFIG, 'config_file'), (aws_files.CREDENTIALS, 'credentials_file')):
             text = workstation_files.read_text(option, paths[kind], follow_links=True)
-            found[kind] = aws_files.read_profiles(kind, text, '%s: %s' % (option, paths[kind]))
+            sections = aws_files.read_sections(text, '%s: %s' % (option, paths[kind]))
+            found[kind] = aws_files.profiles_of(kind, sections)
+            if kind == aws_files.CONFIG:
+                sessions = aws_files.profiles_of(aws_files.SSO_SESSION, sections)
     except (aws_files.ValidationError, aws_files.NotIniError) as exc:
         module.fail_json(msg=str(exc))
 
@@ -165,8 +228,17 @@ def main():
         description = aws_files.describe_profile(name, found[aws_files.CREDENTIALS], found[aws_files.CONFIG])
         profile = {key: value for key, value in description.items() if key not in _HIDDEN}
         profile['configure_list'] = aws_files.configure_list(description, paths[aws_files.CREDENTIALS], paths[aws_files.CONFIG])
+        merged = aws_files.merged_profile(name, found[aws_files.CREDENTIALS], found[aws_files.CONFIG])
+        profile['identifiers'] = {key: merged[key] for key in _IDENTIFIERS if isinstance(merged.get(key), str)}
         profiles.append(profile)
-    module.exit_json(changed=False, profiles=profiles,
+    all_profiles = {name: aws_files.merged_profile(name, found[aws_files.CREDENTIALS], found[aws_files.CONFIG])
+                    for name in dict.fromkeys(list(found[aws_files.CONFIG]) + list(found[aws_files.CREDENTIALS]))}
+    sso_sessions = [dict(name=name, sso_start_url=_text(values.get('sso_start_url')), sso_region=_text(values.get('sso_region')),
+                         sso_registration_scopes=[scope.strip() for scope in (_text(values.get('sso_registration_scopes')) or '').split(',')
+                                                  if scope.strip()],
+                         profiles=[profile for profile, settings in all_profiles.items() if settings.get('sso_session') == name])
+                    for name, values in sessions.items()]
+    module.exit_json(changed=False, profiles=profiles, sso_sessions=sso_sessions,
                      credentials_file=paths[aws_files.CREDENTIALS], config_file=paths[aws_files.CONFIG])
 
 
