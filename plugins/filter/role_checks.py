@@ -191,4 +191,3 @@ class FilterModule:
             'unknown_role_variables': unknown_role_variables,
             'aws_file_problems': aws_file_problems,
         }
-

@@ -59,7 +59,8 @@ options:
     default: true
   groups:
     description:
-      - Groups the user is in. The groups must exist; each one the user is not in yet is looked up once (C(GetGroup)) before any write, and a missing one fails the task with nothing changed.
+      - Groups the user is in. The groups must exist; each one the user is not in yet is looked up once (C(GetGroup))
+        before any write, and a missing one fails the task with nothing changed.
       - When not set, membership is left as it is (and not read).
     type: list
     elements: str
