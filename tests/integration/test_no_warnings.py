@@ -48,3 +48,16 @@ def test_every_playbook_runs_without_a_warning(aws_proxy, home):
 def test_a_provoked_warning_is_seen(aws_proxy, home):
     output = playbook('rotate_keys.yml', aws_proxy, home, '--check', '-e', 'rotate_keys_forced=true')
     assert [line for line in warnings(output) if 'rotate_keys_forced' in line], output[-3000:]
+
+
+def test_a_module_warning_brings_no_deprecation_warning(home):
+    """A module that warns (module.warn) must not make ansible-core print a deprecation of ``warnings``."""
+    aws = home / '.aws'
+    aws.mkdir(mode=0o700)
+    (aws / 'config').write_text('[default]\nregion = us-west-2\n')
+    os.chmod(str(aws / 'config'), 0o644)
+    proc = subprocess.run([os.path.join(BIN, 'ansible'), 'localhost', '-m', 'awsbootstrap.iam.aws_cli_profile', '-a', 'region=eu-west-1'],
+                          env=base_env(home), capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output
+    assert warnings(output) == ['[WARNING]: %s had mode 0644; tightened to 0600' % (aws / 'config')], output
