@@ -23,16 +23,18 @@ def account_admin_group_entries(groups, console_groups=(), mfa_policy_name='Forc
     return entries
 
 
-def account_admin_user_entries(users, credentials_dir=''):
+def account_admin_user_entries(users, credentials_dir='', keys=True):
     """The role's user items as module entries (``access_key`` is the module's ``access_key_state``); each
-    user's console-format CSV goes to ``credentials_dir`` when one is given."""
+    user's console-format CSV goes to ``credentials_dir`` when one is given: every user's, or with
+    ``keys=False`` only those of console users without a given password (whose generated password has no
+    other way to its holder; a new access key then reaches its holder in memory only)."""
     entries = []
     for item in users or []:
         entry = {key: item[key] for key in USER_KEYS if key in item}
         entry['password_reset_required'] = item.get('password_reset_required', True)
         if 'access_key' in item:
             entry['access_key_state'] = item['access_key']
-        if credentials_dir:
+        if credentials_dir and (keys or (item.get('console_access') and item.get('password') is None)):
             entry['credentials_csv'] = '%s/%s_credentials.csv' % (credentials_dir.rstrip('/'), item.get('name'))
         entries.append(entry)
     return entries

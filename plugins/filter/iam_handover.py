@@ -7,6 +7,8 @@ and a summary without secrets."""
 
 from __future__ import annotations
 
+import os
+
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import merged
 
 
@@ -31,7 +33,7 @@ def new_access_keys(loop_result):
     return keys
 
 
-def user_changes(loop_result, credentials_dir=''):
+def user_changes(loop_result, credentials_dir='', keys=True):
     """One line per user saying what this run did, naming no secret."""
     lines = []
     for result in _user_results(loop_result):
@@ -42,8 +44,11 @@ def user_changes(loop_result, credentials_dir=''):
             parts.append('new access key %s' % (result.get('access_key_id') or '(made by a run without --check)'))
         if result.get('password'):
             parts.append('new console password')
-        if credentials_dir and (result.get('password') or result.get('secret_access_key')):
-            parts.append('saved in %s/%s_credentials.csv' % (credentials_dir.rstrip('/'), name))
+        csv_path = '%s/%s_credentials.csv' % (credentials_dir.rstrip('/'), name)
+        # Without keys only a generated password is saved (the CSV the module just wrote is on this controller).
+        if credentials_dir and ((keys and (result.get('password') or result.get('secret_access_key')))
+                                or (result.get('password') and os.path.exists(csv_path))):
+            parts.append('saved in %s' % csv_path)
         if result.get('deleted_access_keys'):
             parts.append('deleted access keys %s' % ', '.join(result['deleted_access_keys']))
         lines.append('%s: %s' % (name, ', '.join(parts)))

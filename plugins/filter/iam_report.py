@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 
 def text_table(headers, rows):
     """Lines of a left-aligned table with a rule under the header."""
@@ -50,7 +52,11 @@ def console_groups_table(groups):
     return text_table(['Group name', 'Users', 'Permissions'], rows)
 
 
-TITLE_WIDTH = 60
+# The findings table fits an 80-120 column terminal as the default callback prints it (each line quoted
+# and indented): no line is longer than LINE_WIDTH; the evidence goes on indented lines under its control.
+LINE_WIDTH = 96
+TITLE_WIDTH = 70
+EVIDENCE_INDENT = ' ' * 6
 
 
 def _short(text, width):
@@ -58,17 +64,34 @@ def _short(text, width):
     return text if len(text) <= width else text[:width - 3] + '...'
 
 
+def _plain(text):
+    """One line of text without double quotes (which the callback would print escaped)."""
+    return ' '.join(str(text or '').replace('"', "'").split())
+
+
+def _wrapped(text, indent=EVIDENCE_INDENT):
+    return textwrap.wrap(_plain(text), LINE_WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False) if text else []
+
+
 def cis_findings_table(findings):
-    """The CIS findings: id, status, control (title, shortened) and evidence; then the explained exceptions."""
+    """The CIS findings: id, status and control (title, shortened), the evidence wrapped on the lines
+    under it; then the counts and the explained exceptions. No line is longer than LINE_WIDTH."""
     rows = []
+    evidence = []
     notes = []
     for row in findings or []:
         status = (row.get('status') or '').upper()
         if row.get('exception'):
             status += ' (exception)'
-            notes.append('%s exception: %s' % (row.get('id'), ' '.join(str(row['exception']).split())))
-        rows.append([row.get('id'), status, _short(row.get('title'), TITLE_WIDTH), row.get('evidence')])
-    lines = text_table(['CIS', 'Status', 'Control', 'Evidence'], rows)
+            notes.extend(textwrap.wrap('%s exception: %s' % (row.get('id'), _plain(row['exception'])), LINE_WIDTH,
+                                       subsequent_indent=EVIDENCE_INDENT, break_on_hyphens=False))
+        rows.append([row.get('id'), status, _short(_plain(row.get('title')), TITLE_WIDTH)])
+        evidence.append(_wrapped(row.get('evidence')))
+    table = text_table(['CIS', 'Status', 'Control (evidence below)'], rows)
+    lines = [_short(line, LINE_WIDTH) for line in table[:2]]
+    for line, below in zip(table[2:], evidence):
+        lines.append(_short(line, LINE_WIDTH))
+        lines.extend(below)
     counts = {}
     for row in findings or []:
         counts[row.get('status')] = counts.get(row.get('status'), 0) + 1

@@ -27,6 +27,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import r
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import read_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import user_result
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_removal import plan_user_removal
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_removal import read_user_for_removal
 
 
@@ -58,6 +59,17 @@ def prepare_user(client, desired, current, password_policy):
     if key_plan.error:
         raise IAMFailure(key_plan.error)
     return UserRun(desired, current, password, plan, key_plan)
+
+
+def check_groups_exist(client, desired, current):
+    """Every group the user is to join exists: one GetGroup per group it is not in yet (no retry on a missing
+    one: nobody in this run creates it), before any write. A batch checks against its own snapshot instead."""
+    if desired['state'] != 'present' or not desired['groups']:
+        return
+    joined = {group.lower() for group in (current or {}).get('groups') or []}
+    for group in desired['groups']:
+        if group.lower() not in joined and read(client, 'GetGroup', GroupName=group, MaxItems=1) is None:
+            raise OptionError('groups', 'no IAM group %r exists; create it first (iam_bootstrap_group), or leave it out' % group)
 
 
 def account_alias_reader(client):

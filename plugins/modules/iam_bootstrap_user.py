@@ -59,7 +59,8 @@ options:
     default: true
   groups:
     description:
-      - Groups the user is in. The groups must exist.
+      - Groups the user is in. The groups must exist; each one the user is not in yet is looked up once (C(GetGroup))
+        before any write, and a missing one fails the task with nothing changed.
       - When not set, membership is left as it is (and not read).
     type: list
     elements: str
@@ -335,6 +336,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import d
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import read_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import apply_removal
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import apply_user_run
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import check_groups_exist
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import prepare_removal
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import prepare_user
 
@@ -347,6 +349,7 @@ def run(module):
     if desired['state'] == 'absent':
         return apply_removal(module, client, prepare_removal(module, client, desired))
     current = read_user(client, desired)
+    check_groups_exist(client, desired, current)
     return apply_user_run(module, client, prepare_user(client, desired, current, lambda: read_password_policy(client)))
 
 

@@ -29,7 +29,7 @@ import tempfile
 import pytest
 
 from tests.utils import proof
-from tests.utils.ansible_runner import COLLECTIONS, run_module, run_playbook
+from tests.utils.ansible_runner import ROOT, run_module, run_playbook
 from tests.utils.os_users import create_user, delete_user
 
 KEY = dict(access_key_id='AKIAIOSFODNN7BADINPT', secret_access_key='badInputSecret0000000000000000000000000001')
@@ -239,11 +239,29 @@ def unprivileged():
     shutil.rmtree(homes, ignore_errors=True)
 
 
-def run_as(user, user_home, module, args, proxy_env):
-    """The module, run directly as ``user`` with the system Python (the collection and ansible on PYTHONPATH)."""
+@pytest.fixture(scope='module')
+def readable_path():
+    """A PYTHONPATH every user can read: copies of ansible and of the collection's plugins in a fresh folder
+    (0755) of the system's temp folder, so that the run does not depend on whether the checkout (or the
+    .venv in it) sits under a folder other users cannot traverse (a ``mktemp -d`` clone)."""
+    root = tempfile.mkdtemp(prefix='awsbt-readable-', dir='/tmp')
+    ignore = shutil.ignore_patterns('__pycache__', '*.pyc')
+    shutil.copytree(os.path.join(_site_packages(), 'ansible'), os.path.join(root, 'ansible'), ignore=ignore)
+    shutil.copytree(os.path.join(ROOT, 'plugins'), os.path.join(root, 'ansible_collections', 'awsbootstrap', 'iam', 'plugins'), ignore=ignore)
+    for folder, dirs, files in os.walk(root):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def run_as(user, user_home, module, args, proxy_env, python_path):
+    """The module, run directly as ``user`` with the system Python (readable copies of the collection and
+    ansible on PYTHONPATH)."""
     payload = json.dumps({'ANSIBLE_MODULE_ARGS': dict(args, _ansible_check_mode=False, _ansible_diff=False,
                                                       _ansible_remote_tmp=os.path.join(user_home, '.ansible', 'tmp'))})
-    env = ['HOME=%s' % user_home, 'PYTHONPATH=%s:%s' % (COLLECTIONS, _site_packages()), 'PATH=/usr/bin:/bin']
+    env = ['HOME=%s' % user_home, 'PYTHONPATH=%s' % python_path, 'PATH=/usr/bin:/bin']
     env += ['%s=%s' % item for item in proxy_env.items()]
     command = 'cd %s && exec env -i %s /usr/bin/python3 -m ansible_collections.awsbootstrap.iam.plugins.modules.%s' % (
         user_home, ' '.join("'%s'" % item for item in env), module)
@@ -275,7 +293,7 @@ def test_module_refuses_bad_input(case, aws_proxy, home, tmp_path, request):
     before = snapshot(home, files)
     aws_proxy.clear()
     if case.as_user:
-        result = run_as(name, home, case.target, args, aws_proxy.env)
+        result = run_as(name, home, case.target, args, aws_proxy.env, request.getfixturevalue('readable_path'))
     else:
         result = run_module(case.target, args, home, extra_env=aws_proxy.env)
     print('PROOF bad-input %s: %s' % (case.case_id, result.get('msg')))
