@@ -54,11 +54,12 @@ attributes:
 notes:
   - The API calls are a constant number plus one per user - GetCallerIdentity; one paginated
     GetAccountAuthorizationDetails (users, groups, roles and the account's own managed policies, with
-    memberships, attached and inline policies and tags); GetCredentialReport (and, only when AWS has no
-    report or it expired, GenerateCredentialReport until the report is complete) (console password, its last use, MFA active, keys'
-    last use, the root user); GetAccountPasswordPolicy; GetAccountSummary; ListVirtualMFADevices and
-    ListServerCertificates (each only when the account summary counts any virtual MFA device, any server certificate); and per user ListAccessKeys (key ids and status are read fresh). The parts in
-    O(account_snapshot) and the keys in O(known_access_keys) are not read again.
+    memberships, attached and inline policies and tags); GetCredentialReport (console password, its last
+    use, MFA active, keys' last use, the root user), and only when AWS has no report or it expired,
+    GenerateCredentialReport until the report is complete; GetAccountPasswordPolicy; GetAccountSummary;
+    ListVirtualMFADevices and ListServerCertificates, each only when the account summary counts any
+    virtual MFA device, any server certificate; and per user ListAccessKeys (key ids and status are read
+    fresh). The parts in O(account_snapshot) and the keys in O(known_access_keys) are not read again.
   - AWS builds a new credential report at most every four hours, so console access, MFA and last use
     can be up to four hours old. A user created after the report was built is not in it; for such a
     user only, GetLoginProfile is read as well (RV(credential_report.users_not_in_report)).
