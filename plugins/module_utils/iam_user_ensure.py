@@ -61,15 +61,19 @@ def prepare_user(client, desired, current, password_policy):
     return UserRun(desired, current, password, plan, key_plan)
 
 
-def check_groups_exist(client, desired, current):
+def check_groups_exist(client, desired, current, warn=None):
     """Every group the user is to join exists: one GetGroup per group it is not in yet (no retry on a missing
-    one: nobody in this run creates it), before any write. A batch checks against its own snapshot instead."""
+    one: nobody in this run creates it), before any write. A batch checks against its own snapshot instead.
+    ``warn`` (check mode): a missing group is only warned about - an earlier task of the run would create it."""
     if desired['state'] != 'present' or not desired['groups']:
         return
     joined = {group.lower() for group in (current or {}).get('groups') or []}
     for group in desired['groups']:
         if group.lower() not in joined and read(client, 'GetGroup', GroupName=group, MaxItems=1) is None:
-            raise OptionError('groups', 'no IAM group %r exists; create it first (iam_bootstrap_group), or leave it out' % group)
+            message = 'no IAM group %r exists; create it first (iam_bootstrap_group), or leave it out' % group
+            if warn is None:
+                raise OptionError('groups', message)
+            warn('groups: %s (check mode: an earlier task may create it)' % message)
 
 
 def account_alias_reader(client):

@@ -349,7 +349,7 @@ def run(module):
     if desired['state'] == 'absent':
         return apply_removal(module, client, prepare_removal(module, client, desired))
     current = read_user(client, desired)
-    check_groups_exist(client, desired, current)
+    check_groups_exist(client, desired, current, warn=module.warn if module.check_mode else None)
     return apply_user_run(module, client, prepare_user(client, desired, current, lambda: read_password_policy(client)))
 
 
