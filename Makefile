@@ -43,8 +43,11 @@ sanity: venv
 unit: venv
 	$(PYTEST) tests/unit
 
+# Two workers (one file each at a time); the tests that change the machine run afterwards, alone.
+INTEGRATION_WORKERS ?= 2
 integration: venv test-deps
-	$(PYTEST) tests/integration
+	$(PYTEST) -n $(INTEGRATION_WORKERS) --dist loadfile -m 'not serial' tests/integration
+	$(PYTEST) -m serial tests/integration
 
 # The fleet tests start their own sshd on 127.0.0.1 (tests/utils/sshd.py) and become with sudo too.
 # As root, install Debian's openssh-server and sudo when one is missing, with a policy-rc.d (if the

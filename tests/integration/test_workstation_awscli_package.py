@@ -66,6 +66,7 @@ def awscli_package():
                        capture_output=True, check=False)
 
 
+@pytest.mark.serial
 def test_role_installs_the_distribution_awscli_which_reads_the_files(sandbox, home, tmp_path, developer, awscli_package):
     user, user_home = developer
     iam = boto3.client('iam', endpoint_url=sandbox.endpoint, region_name=SANDBOX_REGION,

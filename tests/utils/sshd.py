@@ -22,6 +22,7 @@ import subprocess
 import tempfile
 import time
 
+from tests.utils.os_users import run_account_command
 from tests.utils.sandbox import free_port
 
 SSHD = '/usr/sbin/sshd'
@@ -53,7 +54,7 @@ def allow_key_login(user):
     """Without PAM, sshd refuses accounts whose password is locked ("!", as useradd leaves it); "*" is no password, not locked."""
     proc = subprocess.run(['getent', 'shadow', user], capture_output=True, text=True, check=True)
     if proc.stdout.split(':')[1].startswith('!'):
-        subprocess.run(['usermod', '--password', '*', user], check=True, capture_output=True)
+        run_account_command(['usermod', '--password', '*', user], check=True)
 
 
 def _children():
