@@ -158,6 +158,8 @@ def test_a_denied_write_then_a_clean_rerun_leaves_every_secret_with_its_holder(m
     assert denied.action == action
     assert failed.returncode != 0, failed.stdout[-3000:]
     assert proof.recap(failed.stdout)['localhost']['failed'] == 1, failed.stdout[-3000:]
+    # The run says which call was refused, also where the task hides its result for the secrets in it.
+    assert 'AccessDenied' in failed.stdout and 'the %s operation' % action in failed.stdout, failed.stdout[-3000:]
     # Taken now: a secret this run made and then revoked is gone from moto by the end of the re-run, but
     # it was sent (a password) or is still on disk (a CSV) if it ever left the module.
     check_no_secret_in(failed.stdout + failed.stderr, secrets_seen(proxy, home))
