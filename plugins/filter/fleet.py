@@ -14,9 +14,9 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet import 
 OUTCOMES = ('ok', 'created', 'rotated', 'removed', 'failed', 'blocked')
 
 
-def fleet_entries(developers, profiles, iam_user='', defaults=None):
+def fleet_entries(developers, profiles, iam_user='', defaults=None, origins=None):
     """The holders and plain profiles of one workstation, with the variable each field comes from."""
-    return workstation_entries(developers, profiles, iam_user, defaults)
+    return workstation_entries(developers, profiles, iam_user, defaults, origins)
 
 
 def fleet_gathered(info, host, user, user_found, entries):

@@ -347,8 +347,11 @@ SINGLE_DEVELOPER_LABELS = {'iam_user': 'workstation_iam_user', 'groups': 'workst
                            'region': 'workstation_region', 'output': 'workstation_developers[0].output', 'state': 'workstation_state'}
 
 
-def workstation_entries(developers, profiles, iam_user='', defaults=None):
+def workstation_entries(developers, profiles, iam_user='', defaults=None, origins=None):
     """{'entries': [...], 'errors': [...]}: the holders and plain profiles one workstation's variables ask for.
+
+    ``origins`` ({field: variable}) names the variable a field of the profiles came from, where a
+    playbook built ``workstation_profiles`` from other variables (bootstrap.yml's ``workstation_region``).
 
     Developers (``workstation_developers``, or the one described by ``workstation_iam_user``) each hold
     their IAM user's key; without developers, ``workstation_profiles`` apply, and a profile that names
@@ -381,6 +384,7 @@ def workstation_entries(developers, profiles, iam_user='', defaults=None):
             continue
         labels = {field: '%s.%s' % (label, field) for field in _LABELLED}
         labels['profile'] = '%s.name' % label
+        labels.update(origins or {})
         entries.append({
             'kind': 'holder' if profile.get('iam_user') else 'profile', 'index': index, 'iam_user': profile.get('iam_user'),
             'groups': None, 'profile': profile.get('name', 'default'), 'region': profile.get('region'),

@@ -124,9 +124,9 @@ MISTAKES = [
     Mistake('no-such-workstation-user', {'workstation_user': 'nobody-of-this-name'},
             ["workstation_user: no OS user 'nobody-of-this-name'"]),
     # Guide mode passes workstation_region as the region of its one profile.
-    Mistake('region-spelt-out', {'workstation_region': 'Seoul'}, ['localhost: workstation_profiles[0].region:', "'Seoul'"]),
+    Mistake('region-spelt-out', {'workstation_region': 'Seoul'}, ['localhost: workstation_region:', "'Seoul'"]),
     Mistake('developer-region-spelt-out', {'workstation_iam_user': 'alice', 'workstation_region': 'Seoul'},
-            ['localhost:', 'region:', "'Seoul'"]),
+            ['localhost: workstation_region:', "'Seoul'"]),
     Mistake('developer-name-with-space', {'workstation_iam_user': 'alice smith'}, ['localhost:', 'workstation_iam_user', "'alice smith'"]),
     Mistake('developer-group-nobody-creates', {'workstation_iam_user': 'alice', 'workstation_iam_groups': ['Auditors']},
             ['localhost:', 'Auditors']),

@@ -197,3 +197,12 @@ def test_the_report_counts_developers_and_hosts_truthfully():
     report = fleet_report(users, {'ws1/default', 'ws2/default'}, ['ws1', 'ws2', 'ws3', 'ws4', 'ws5'], ['ws3'])
     assert report == {'developers': {'rotated': 1, 'failed': 1, 'ok': 1},
                       'hosts': {'ws1': 'changed', 'ws2': 'changed', 'ws3': 'failed', 'ws4': 'ok', 'ws5': 'ok'}}
+
+
+def test_a_profile_field_taken_from_another_variable_is_named_by_that_variable():
+    built = [{'name': 'default', 'iam_user': 'PowerUser', 'region': 'Seoul'}]
+    for origins, named in (({'region': 'workstation_region'}, 'workstation_region'), (None, 'workstation_profiles[0].region')):
+        found = workstation_entries([], built, origins=origins)
+        with pytest.raises(FleetInputError) as raised:
+            check_workstations([{'host': 'ws1', 'entries': found['entries'], 'errors': found['errors'], 'profiles': {}}])
+        assert raised.value.problems == ["ws1: %s: must look like an AWS region such as ap-northeast-2 (got 'Seoul')" % named]
