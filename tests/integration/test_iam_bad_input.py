@@ -13,6 +13,7 @@ import boto3
 import pytest
 
 from tests.utils.ansible_runner import run_module
+from tests.utils.ansible_runner import warnings_of
 
 GOOD_DOC = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:GetObject', 'Resource': '*'}]}
 SECRET = 'Sh0rt!x'
@@ -57,6 +58,8 @@ CASES = [
     ('max-age-zero', 'iam_bootstrap_user', {'name': 'dev', 'access_key_state': 'present', 'access_key_max_age_days': 0},
      'access_key_max_age_days', 'at least 1'),
     ('group-name-in-groups', 'iam_bootstrap_user', {'name': 'dev', 'groups': ['Admins', 'bad/group']}, 'groups', 'may only contain'),
+    # A reference, not a shape: found missing with one read, before the user is created (no Zed left behind).
+    ('group-does-not-exist', 'iam_bootstrap_user', {'name': 'Zed', 'groups': ['Nope']}, 'groups', "no IAM group 'Nope' exists"),
     ('alias-bad', 'iam_bootstrap_account', {'alias': 'Bad_Alias'}, 'alias', 'lower-case'),
     ('policy-length-low', 'iam_bootstrap_account', {'password_policy': {'minimum_password_length': 4}},
      'password_policy.minimum_password_length', 'between 6 and 128'),
@@ -92,6 +95,15 @@ def test_credentials_csv_of_another_user_is_refused_before_any_call(aws_proxy, h
     assert result.get('failed') and 'credentials_csv' in result['msg'] and 'alice' in result['msg']
     assert aws_proxy.calls == []
     assert 'alice,,AKIAX,secret' in path.read_text()
+
+
+def test_check_mode_warns_of_a_group_that_does_not_exist_yet(aws_proxy, home):
+    """In check mode an earlier task of the run may create the group: a warning naming it, and no write."""
+    result = run_module('iam_bootstrap_user', {'name': 'Zed', 'groups': ['Nope']}, home, check_mode=True, extra_env=aws_proxy.env)
+    assert not result.get('failed') and result['changed'], result
+    assert [text for text in warnings_of(result) if text.startswith("groups: no IAM group 'Nope' exists")], warnings_of(result)
+    assert [call.action for call in aws_proxy.calls if call.action == 'GetGroup'] == ['GetGroup']
+    assert aws_proxy.write_calls() == []
 
 
 def test_at_least_twenty_bad_inputs():
