@@ -8,6 +8,41 @@ from __future__ import annotations
 
 GROUP_KEYS = ('name', 'path', 'managed_policies', 'inline_policies', 'purge_policies', 'purge_inline_policies', 'state')
 USER_KEYS = ('name', 'path', 'groups', 'tags', 'console_access', 'password', 'state')
+# The AWS managed policies the role itself gives (account_admin_groups' defaults, both administrators_access choices).
+SHIPPED_POLICIES = frozenset(('AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess'))
+
+
+def present_items(items):
+    """The items (groups or users) the role keeps: no state, or state present - the two behave alike."""
+    return [item for item in items or [] if isinstance(item, dict) and item.get('state', 'present') == 'present']
+
+
+def _unique(names):
+    found = []
+    for name in names:
+        if isinstance(name, str) and name not in found:
+            found.append(name)
+    return found
+
+
+def account_admin_inputs(users, groups):
+    """What the role's checks and tasks derive from its items, in the items' order:
+    ``present_users``; ``console_groups`` (present groups holding a console user, which get the MFA policy);
+    ``outside_groups`` (groups present users join that ``groups`` does not keep, compared as IAM does, without
+    case; they must exist already); ``custom_policy_groups`` (present groups with a managed policy the role
+    does not ship, looked up before anything is written)."""
+    present_users = present_items(users)
+    present_groups = present_items(groups)
+    kept = {group.get('name').lower() for group in present_groups if isinstance(group.get('name'), str)}
+    joined = _unique(group for user in present_users if isinstance(user.get('groups'), list) for group in user['groups'])
+    return {
+        'present_users': present_users,
+        'console_groups': _unique(group for user in present_users if user.get('console_access') and isinstance(user.get('groups'), list)
+                                  for group in user['groups']),
+        'outside_groups': [group for group in joined if group.lower() not in kept],
+        'custom_policy_groups': [group for group in present_groups if isinstance(group.get('managed_policies'), list)
+                                 and not set(group['managed_policies']) <= SHIPPED_POLICIES],
+    }
 
 
 def account_admin_group_entries(groups, console_groups=(), mfa_policy_name='ForceMFA', mfa_policy=None):
@@ -44,4 +79,5 @@ class FilterModule:
     """account_admin filters."""
 
     def filters(self):
-        return {'account_admin_group_entries': account_admin_group_entries, 'account_admin_user_entries': account_admin_user_entries}
+        return {'account_admin_group_entries': account_admin_group_entries, 'account_admin_user_entries': account_admin_user_entries,
+                'account_admin_inputs': account_admin_inputs}

@@ -57,7 +57,7 @@ def fleet_workstations(hosts, hostvars, alive=None):
 
 
 def fleet_key_ids(new_keys):
-    """{user: access key id} of account_admin's ``account_admin_new_access_keys`` (no secret)."""
+    """{user: access key id} of the keys account_admin handed over (``account_admin_handover.new_access_keys``; no secret)."""
     return {user: key['access_key_id'] for user, key in (new_keys or {}).items() if key.get('access_key_id')}
 
 

@@ -26,7 +26,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation im
 
 ROLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'roles')
 # Variables a role sets for later plays (not inputs), and the playbooks' own prefixed variables.
-OUTPUTS = {'account_admin': ('account_admin_new_access_keys',), 'workstation': ('workstation_fleet_report',)}
+OUTPUTS = {'account_admin': ('account_admin_handover',), 'workstation': ('workstation_fleet_report', 'workstation_account_snapshot')}
 PLAYBOOK_VARIABLES = {
     'rotate_keys': ('rotate_keys_max_age_days', 'rotate_keys_force'),
     'bootstrap': ('bootstrap_workstation_iam_user', 'bootstrap_workstation_profiles', 'bootstrap_account_groups'),
@@ -101,10 +101,11 @@ def _policy_for_check(password_policy):
             'classes_needed': 0, 'is_default': False}
 
 
-def account_admin_problems(groups, users, password_policy=None):
+def account_admin_problems(groups, users, password_policy=None, credentials_dir=None, refuse_console_user_keys=False):
     """Every problem of ``account_admin_groups`` and ``account_admin_users`` that needs no AWS call, each
     naming the variable, the entry and the option. ``password_policy``: the policy the role sets
-    (null: the account's own, which the module checks)."""
+    (null: the account's own, which the module checks). ``credentials_dir`` (when not None): where a
+    generated console password goes; empty means nowhere. ``refuse_console_user_keys``: CIS 1.11."""
     options = role_options('account_admin')
     problems = []
     names = {}
@@ -141,6 +142,36 @@ def account_admin_problems(groups, users, password_policy=None):
                         check_password('password', desired['password'], policy)
                     except OptionError as error:
                         problems.append('%s.password: %s' % (label, error.rule.replace('the account password policy', 'the password policy this role sets')))
+            if variable == 'account_admin_users' and desired['state'] == 'present':
+                problems.extend(_console_user_problems(label, params, credentials_dir, refuse_console_user_keys))
+    return problems
+
+
+def _console_user_problems(label, params, credentials_dir, refuse_keys):
+    if not params.get('console_access'):
+        return []
+    problems = []
+    if credentials_dir is not None and not credentials_dir and params.get('password') is None:
+        problems.append('%s: would get a generated console password, which is shown only once: set its password, or set '
+                        'account_admin_credentials_dir to receive it as a CSV' % label)
+    if refuse_keys and params.get('access_key') == 'present':
+        problems.append('%s: would get a console password and an access key at setup, which CIS 1.11 forbids: drop one of the '
+                        'two (a person creates a key when needed), or set account_admin_refuse_console_user_keys: false' % label)
+    return problems
+
+
+def account_admin_missing_groups(group_reads, users):
+    """One problem per user joining a group that the check-mode reads (a registered loop of
+    iam_bootstrap_group over the groups nobody creates) found missing: such a read would create it."""
+    missing = {result.get('item') for result in (group_reads or {}).get('results') or [] if result.get('changed')}
+    problems = []
+    for index, user in enumerate(users or []):
+        if not isinstance(user, dict) or user.get('state', 'present') != 'present':
+            continue
+        for group in user.get('groups') or []:
+            if group in missing:
+                problems.append("%s.groups: no IAM group '%s' exists, and account_admin_groups does not create it" % (
+                    _item_label('account_admin_users', index, user), group))
     return problems
 
 
@@ -188,6 +219,7 @@ class FilterModule:
     def filters(self):
         return {
             'account_admin_problems': account_admin_problems,
+            'account_admin_missing_groups': account_admin_missing_groups,
             'unknown_role_variables': unknown_role_variables,
             'aws_file_problems': aws_file_problems,
         }

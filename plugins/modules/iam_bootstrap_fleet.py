@@ -55,8 +55,8 @@ options:
     default: []
   handed_over:
     description:
-      - The ids of keys made earlier in this run, by IAM user name (the C(account_admin_new_access_keys) fact of
-        the C(account_admin) role through the C(awsbootstrap.iam.fleet_key_ids) filter). Such a key is delivered
+      - The ids of keys made earlier in this run, by IAM user name (C(new_access_keys) of the C(account_admin_handover)
+        fact of the C(account_admin) role through the C(awsbootstrap.iam.fleet_key_ids) filter). Such a key is delivered
         instead of a new one; its secret never passes through this module, the workstations take it from that fact.
     type: dict
     default: {}

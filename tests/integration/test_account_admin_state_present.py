@@ -31,7 +31,7 @@ def test_a_console_user_without_password_or_credentials_dir_is_refused(aws_proxy
     variables = {'account_admin_users': with_state(users) if state else users, 'account_admin_credentials_dir': ''}
     proc = run_playbook(role_playbook(tmp_path, variables), home, aws_proxy.env, check=False)
     assert proc.returncode != 0
-    assert 'account_admin_users: Dev would get a generated console password' in proc.stdout
+    assert 'account_admin_users[Dev]: would get a generated console password' in proc.stdout
     assert aws_proxy.calls == []
 
 
@@ -40,7 +40,7 @@ def test_a_console_user_with_a_key_is_refused(aws_proxy, home, tmp_path, state):
     users = [{'name': 'Dev', 'console_access': True, 'password': 'Dev-Passw0rd-Long!', 'access_key': 'present'}]
     proc = run_playbook(role_playbook(tmp_path, {'account_admin_users': with_state(users) if state else users}), home,
                         aws_proxy.env, check=False)
-    assert proc.returncode != 0 and 'account_admin_users: Dev would get a console password and an access key' in proc.stdout
+    assert proc.returncode != 0 and 'account_admin_users[Dev]: would get a console password and an access key' in proc.stdout
     assert aws_proxy.calls == []
 
 

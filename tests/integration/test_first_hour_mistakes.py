@@ -109,9 +109,9 @@ MISTAKES = [
             "account_admin_users[PowerUser].groups: no IAM group 'Auditors' exists"),
     Mistake('generated-password-nowhere', {'account_admin_users': [{'name': 'Administrator', 'groups': ['Administrators'], 'console_access': True}],
                                            'account_admin_credentials_dir': ''},
-            ['account_admin_users: Administrator', 'account_admin_credentials_dir']),
+            ['account_admin_users[Administrator]: would get a generated console password', 'account_admin_credentials_dir']),
     Mistake('console-user-with-key', {'account_admin_users': users(Administrator={'access_key': 'present'})},
-            ['account_admin_users: Administrator', 'CIS 1.11']),
+            ['account_admin_users[Administrator]: would get a console password and an access key', 'CIS 1.11']),
     # --- files on the controller and the workstation ---
     Mistake('bom-in-config', {}, ['byte order mark (BOM)', '.aws/config'], setup=bom('.aws/config')),
     Mistake('bom-in-credentials', {}, ['byte order mark (BOM)', '.aws/credentials'], setup=bom('.aws/credentials')),
