@@ -37,7 +37,9 @@ ENABLE_STEP = ('enable it once in the console, signed in to this account: IAM Id
                'standalone account, an account instance; there is no API for this step')
 
 # The options every Identity Center module has.
-INSTANCE_OPTIONS = dict(instance_arn=dict(type='str'))
+INSTANCE_OPTIONS = dict(instance_arn=dict(type='str'), identity_center_snapshot=dict(type='dict'))
+SNAPSHOT_KINDS = ('users', 'groups', 'permission_sets')
+IDENTITY_STORE_ID_PATTERN = re.compile(r'[a-z0-9-]{1,64}')
 
 INSTANCE_ARN_PATTERN = re.compile(r'arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}')
 ACCOUNT_ID_PATTERN = re.compile(r'\d{12}')
@@ -269,12 +271,53 @@ def choose_instance(instances, instance_arn=None):
     return active[0]
 
 
-def find_instance(client, instance_arn=None):
-    """{'arn', 'identity_store_id', 'partition'} of the account's Identity Center instance (ListInstances)."""
+def check_snapshot(option, value, instance_arn=None):
+    """What an earlier task returned as ``identity_center_snapshot``, checked: {'instance_arn', 'identity_store_id',
+    'users': {name: id}, 'groups': {name: id}, 'permission_sets': {name: ARN}}; None when not given. Pure."""
+    if not value:
+        return None
+    check_instance_arn(option + '.instance_arn', value.get('instance_arn'))
+    if not value.get('instance_arn') or not IDENTITY_STORE_ID_PATTERN.fullmatch(str(value.get('identity_store_id') or '')):
+        raise OptionError(option, 'give the identity_center_snapshot an earlier Identity Center task returned (it has instance_arn and '
+                                  'identity_store_id)')
+    if instance_arn is not None and instance_arn != value['instance_arn']:
+        raise OptionError(option, 'the snapshot is of the instance %s, not of instance_arn %s' % (value['instance_arn'], instance_arn))
+    snapshot = {'instance_arn': value['instance_arn'], 'identity_store_id': value['identity_store_id']}
+    for kind in SNAPSHOT_KINDS:
+        entries = value.get(kind) or {}
+        if not isinstance(entries, dict) or not all(isinstance(key, string_types) and isinstance(item, string_types)
+                                                    for key, item in entries.items()):
+            raise OptionError('%s.%s' % (option, kind), 'a mapping of names to ids')
+        snapshot[kind] = {key.lower(): item for key, item in entries.items()}
+    return snapshot
+
+
+def snapshot_result(snapshot, instance, **known):
+    """The ``identity_center_snapshot`` a task returns: the one it was given, with the instance and what it
+    knows now (``known``: kind -> {name: id}; names without an id, as in check mode, left out). Pure."""
+    result = {'instance_arn': instance['arn'], 'identity_store_id': instance['identity_store_id']}
+    for kind in SNAPSHOT_KINDS:
+        merged = dict((snapshot or {}).get(kind) or {})
+        for name, found in (known.get(kind) or {}).items():
+            if found:
+                merged[name.lower()] = found
+            else:
+                merged.pop(name.lower(), None)
+        result[kind] = merged
+    return result
+
+
+def instance_of(arn, identity_store_id):
+    return {'arn': arn, 'identity_store_id': identity_store_id, 'partition': (arn_parts(arn) or {}).get('partition') or 'aws'}
+
+
+def find_instance(client, instance_arn=None, snapshot=None):
+    """{'arn', 'identity_store_id', 'partition'} of the account's Identity Center instance: ListInstances,
+    or the snapshot of an earlier task (which found it so)."""
+    if snapshot:
+        return instance_of(snapshot['instance_arn'], snapshot['identity_store_id'])
     instance = choose_instance(read_pages(client, 'ListInstances', 'Instances') or [], instance_arn)
-    parts = arn_parts(instance['InstanceArn']) or {}
-    return {'arn': instance['InstanceArn'], 'identity_store_id': instance['IdentityStoreId'],
-            'partition': parts.get('partition') or 'aws'}
+    return instance_of(instance['InstanceArn'], instance['IdentityStoreId'])
 
 
 # --- applying a plan ------------------------------------------------------------------------------

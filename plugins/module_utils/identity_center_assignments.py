@@ -174,3 +174,18 @@ def combined_diff(plans):
     before = sorted(plan.before['assignment'] for plan in plans if plan.before)
     after = sorted(plan.after['assignment'] for plan in plans if plan.after)
     return {'before': {'assignments': before}, 'after': {'assignments': after}}
+
+
+def known_names(snapshot, entries):
+    """(permission sets {lower name: {'arn'}}, principals {(type, lower name): id}) from an earlier task's snapshot,
+    each None when the snapshot does not name every one the entries need (then they are read). Pure."""
+    if not snapshot:
+        return None, None
+    permission_sets = {name: {'arn': arn} for name, arn in snapshot['permission_sets'].items()}
+    if not all(entry['permission_set'].lower() in permission_sets for entry in entries):
+        permission_sets = None
+    principals = {('USER', name): found for name, found in snapshot['users'].items()}
+    principals.update((('GROUP', name), found) for name, found in snapshot['groups'].items())
+    if not all((entry['principal_type'], entry['principal_name'].lower()) in principals for entry in entries):
+        principals = None
+    return permission_sets, principals

@@ -332,3 +332,12 @@ def known_ids(current, users, groups):
         if found is not None:
             ids[('group', group['name'])] = found['group_id']
     return ids
+
+
+def identity_ids(current, results, option):
+    """{name: id or None (removed, or not created in check mode)} of every user or group read, after the entries' results."""
+    key, id_key, name_key = ('users', 'user_id', 'user_name') if option == 'users' else ('groups', 'group_id', 'name')
+    ids = {state[name_key]: state[id_key] for state in current[key].values()}
+    for entry in results[option]:
+        ids[entry[name_key]] = entry.get(id_key) if entry['state'] == 'present' else None
+    return ids

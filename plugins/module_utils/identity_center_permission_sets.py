@@ -265,7 +265,8 @@ def plan_permission_set(instance_arn, current, desired, provisioned=None):
 
 
 def prepare_permission_sets(sso_admin, iam, instance, entries):
-    """[(desired with ARNs, current, Plan)], every read and check made before the first write."""
+    """(every permission set of the instance as read, [(desired with ARNs, current, Plan)]), every read and check
+    made before the first write."""
     names = read_permission_set_names(sso_admin, instance['arn'])
     prepared = []
     for desired in entries:
@@ -282,7 +283,7 @@ def prepare_permission_sets(sso_admin, iam, instance, entries):
                 plan = plan_permission_set(instance['arn'], current, desired, provisioned)
                 current = dict(current, provisioned=provisioned)
         prepared.append((desired, current, plan))
-    return prepared
+    return names, prepared
 
 
 def permission_set_result(desired, current, plan, ids):

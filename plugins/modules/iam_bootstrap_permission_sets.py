@@ -29,6 +29,11 @@ options:
     description:
       - ARN of the IAM Identity Center instance. Needed only when the account sees more than one.
     type: str
+  identity_center_snapshot:
+    description:
+      - The RV(identity_center_snapshot) an earlier Identity Center task of the same run returned. Its instance is
+        taken instead of calling C(ListInstances) again.
+    type: dict
   permission_sets:
     description:
       - The permission sets. A name may be given only once.
@@ -155,6 +160,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+identity_center_snapshot:
+  description:
+    - The instance, and the ids of the users, groups and permission sets this task read or made, for later Identity
+      Center tasks of the same run (their O(identity_center_snapshot) option). Holds no secret.
+  returned: always
+  type: dict
+  sample: {"instance_arn": "arn:aws:sso:::instance/ssoins-1234567890abcdef", "identity_store_id": "d-1234567890",
+           "users": {"alice": "906784d1-3011-70d5-a9b6-9e5b1ccf0c81"}, "groups": {}, "permission_sets": {}}
 instance_arn:
   description: ARN of the IAM Identity Center instance.
   returned: always
@@ -231,6 +244,8 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities im
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import INSTANCE_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import ICExecutor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_instance_arn
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_snapshot
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import snapshot_result
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import find_instance
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import identity_store_client
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import sso_admin_client
@@ -247,10 +262,11 @@ ARGUMENT_SPEC = dict(
 
 def run(module):
     instance_arn = check_instance_arn('instance_arn', module.params['instance_arn'])
+    snapshot = check_snapshot('identity_center_snapshot', module.params['identity_center_snapshot'], instance_arn)
     entries = desired_permission_sets(module.params)
     sso_admin = sso_admin_client(module)
-    instance = find_instance(sso_admin, instance_arn)
-    prepared = prepare_permission_sets(sso_admin, iam_client(module), instance, entries)
+    instance = find_instance(sso_admin, instance_arn, snapshot)
+    names, prepared = prepare_permission_sets(sso_admin, iam_client(module), instance, entries)
     executor = ICExecutor(sso_admin, identity_store_client(module), instance['arn'])
     results = []
     diff = {'before': {'permission_sets': {}}, 'after': {'permission_sets': {}}}
@@ -263,7 +279,10 @@ def run(module):
             diff['after']['permission_sets'][desired['name']] = plan.after
         results.append(permission_set_result(desired, current, plan, executor.ids))
     changed = any(entry['changed'] for entry in results)
-    return dict(changed=changed, diff=diff, instance_arn=instance['arn'], permission_sets=results)
+    arns = dict((found['name'], found['arn']) for found in names.values())
+    arns.update((entry['name'], entry.get('arn')) for entry in results)
+    return dict(changed=changed, diff=diff, instance_arn=instance['arn'], permission_sets=results,
+                identity_center_snapshot=snapshot_result(snapshot, instance, permission_sets=arns))
 
 
 def main():

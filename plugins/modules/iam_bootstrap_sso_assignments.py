@@ -29,6 +29,12 @@ options:
     description:
       - ARN of the IAM Identity Center instance. Needed only when the account sees more than one.
     type: str
+  identity_center_snapshot:
+    description:
+      - The RV(identity_center_snapshot) an earlier Identity Center task of the same run returned. Its instance is
+        taken instead of calling C(ListInstances) again, and so are the permission sets and users or groups it names
+        (when it names every one the assignments need) instead of listing them again.
+    type: dict
   account_id:
     description:
       - The account of the assignments that name none. When not set, the account of the credentials in use
@@ -108,6 +114,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+identity_center_snapshot:
+  description:
+    - The instance, and the ids of the users, groups and permission sets this task read or made, for later Identity
+      Center tasks of the same run (their O(identity_center_snapshot) option). Holds no secret.
+  returned: always
+  type: dict
+  sample: {"instance_arn": "arn:aws:sso:::instance/ssoins-1234567890abcdef", "identity_store_id": "d-1234567890",
+           "users": {"alice": "906784d1-3011-70d5-a9b6-9e5b1ccf0c81"}, "groups": {}, "permission_sets": {}}
 instance_arn:
   description: ARN of the IAM Identity Center instance.
   returned: always
@@ -174,6 +188,8 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center i
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import ICExecutor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_account_id
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_instance_arn
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_snapshot
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import snapshot_result
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import find_instance
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import identity_store_client
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import sso_admin_client
@@ -181,6 +197,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_a
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import assignment_result
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import combined_diff
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import desired_assignments
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import known_names
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import plan_assignment
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import read_assignments
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import read_principals
@@ -197,15 +214,19 @@ ARGUMENT_SPEC = dict(
 
 def run(module):
     instance_arn = check_instance_arn('instance_arn', module.params['instance_arn'])
+    snapshot = check_snapshot('identity_center_snapshot', module.params['identity_center_snapshot'], instance_arn)
     account_id = check_account_id('account_id', module.params['account_id'])
     entries = desired_assignments(module.params, account_id)
     sso_admin, store = sso_admin_client(module), identity_store_client(module)
-    instance = find_instance(sso_admin, instance_arn)
+    instance = find_instance(sso_admin, instance_arn, snapshot)
     if account_id is None and any(entry['account_id'] is None for entry in entries):
         account_id = (read(sts_client(module), 'GetCallerIdentity') or {}).get('Account')
         entries = with_account(entries, account_id)
-    permission_sets = read_permission_set_names(sso_admin, instance['arn']) if entries else {}
-    principals = read_principals(store, instance['identity_store_id'], entries)
+    permission_sets, principals = known_names(snapshot, entries)
+    if permission_sets is None:
+        permission_sets = read_permission_set_names(sso_admin, instance['arn']) if entries else {}
+    if principals is None:
+        principals = read_principals(store, instance['identity_store_id'], entries)
     entries, warnings = resolve_entries(entries, permission_sets, principals, module.check_mode)
     for warning in warnings:
         module.warn(warning)
@@ -218,7 +239,7 @@ def run(module):
                 executor.run_all(plan.actions)
     results = [assignment_result(entry, plan) for entry, plan in zip(entries, plans)]
     return dict(changed=any(plan.changed for plan in plans), diff=combined_diff(plans), instance_arn=instance['arn'],
-                account_id=account_id, assignments=results)
+                account_id=account_id, assignments=results, identity_center_snapshot=snapshot_result(snapshot, instance))
 
 
 def main():

@@ -29,6 +29,11 @@ options:
     description:
       - ARN of the IAM Identity Center instance. Needed only when the account sees more than one.
     type: str
+  identity_center_snapshot:
+    description:
+      - The RV(identity_center_snapshot) an earlier Identity Center task of the same run returned. Its instance is
+        taken instead of calling C(ListInstances) again.
+    type: dict
   users:
     description:
       - The users. A user name may be given only once.
@@ -150,6 +155,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+identity_center_snapshot:
+  description:
+    - The instance, and the ids of the users, groups and permission sets this task read or made, for later Identity
+      Center tasks of the same run (their O(identity_center_snapshot) option). Holds no secret.
+  returned: always
+  type: dict
+  sample: {"instance_arn": "arn:aws:sso:::instance/ssoins-1234567890abcdef", "identity_store_id": "d-1234567890",
+           "users": {"alice": "906784d1-3011-70d5-a9b6-9e5b1ccf0c81"}, "groups": {}, "permission_sets": {}}
 instance_arn:
   description: ARN of the IAM Identity Center instance.
   returned: always
@@ -249,6 +262,8 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_ia
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import INSTANCE_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import ICExecutor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_instance_arn
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_snapshot
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import snapshot_result
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import find_instance
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import identity_store_client
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import sso_admin_client
@@ -258,6 +273,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_i
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import check_members
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import check_new_users
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import desired_identities
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import identity_ids
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import known_ids
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import lookup_id
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import plan_identities
@@ -272,9 +288,10 @@ ARGUMENT_SPEC = dict(
 
 def run(module):
     instance_arn = check_instance_arn('instance_arn', module.params['instance_arn'])
+    snapshot = check_snapshot('identity_center_snapshot', module.params['identity_center_snapshot'], instance_arn)
     users, groups = desired_identities(module.params)
     sso_admin, store = sso_admin_client(module), identity_store_client(module)
-    instance = find_instance(sso_admin, instance_arn)
+    instance = find_instance(sso_admin, instance_arn, snapshot)
     store_id = instance['identity_store_id']
     current = read_identities(store, store_id, groups, users)
     check_new_users(users, current)
@@ -285,7 +302,8 @@ def run(module):
     results, diff = apply_identities(executor, plan_identities(store_id, current, users, groups), module.check_mode,
                                      {'users': users, 'groups': groups})
     changed = any(entry['changed'] for entry in results['users'] + results['groups'])
-    return dict(changed=changed, diff=diff, instance_arn=instance['arn'], identity_store_id=store_id, **results)
+    known = snapshot_result(snapshot, instance, users=identity_ids(current, results, 'users'), groups=identity_ids(current, results, 'groups'))
+    return dict(changed=changed, diff=diff, instance_arn=instance['arn'], identity_store_id=store_id, identity_center_snapshot=known, **results)
 
 
 def main():

@@ -113,10 +113,12 @@ def test_first_run_creates_everything_and_a_rerun_writes_nothing(aws_proxy, sand
     assert aws_proxy.write_calls() == []
     assert account_state(sandbox) == EXPECTED
     rerun = aws_proxy.counts()
-    # The re-run reads: the instance once per task, users and groups, two memberships, the permission sets
-    # (list + describe each, once per task that needs them), their policies, STS, two assignment lists.
-    assert rerun['ListInstances'] == 3 and rerun['ListGroupMemberships'] == 2 and rerun['ListAccountAssignments'] == 2
-    assert sum(rerun.values()) <= 20 and first <= 40, (first, rerun)
+    # The re-run reads: the instance once (later tasks take it from the first one's snapshot), users and groups
+    # once, two memberships, the permission sets (list + describe each) once, their policies, STS, two
+    # assignment lists: 13. The AWS CLI script doing the same takes 15 (benchmarks/identity_center.py).
+    assert rerun == {'ListInstances': 1, 'ListUsers': 1, 'ListGroups': 1, 'ListGroupMemberships': 2, 'ListPermissionSets': 1,
+                     'DescribePermissionSet': 2, 'ListManagedPoliciesInPermissionSet': 2, 'GetCallerIdentity': 1, 'ListAccountAssignments': 2}
+    assert first <= 21, aws_proxy.counts()
 
 
 # -- 2. check mode ---------------------------------------------------------------------------------

@@ -12,9 +12,12 @@ import pytest
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_instance_arn
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_snapshot
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import choose_instance
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import session_seconds
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import snapshot_result
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import desired_assignments
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import known_names
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import with_account
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import check_members
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import check_new_users
@@ -163,3 +166,36 @@ def test_the_instance_is_the_only_one_or_the_one_named():
     with pytest.raises(IAMFailure) as error:
         choose_instance([INSTANCE], other['InstanceArn'])
     assert error.value.message.startswith('instance_arn: this account sees no IAM Identity Center instance')
+
+
+SNAPSHOT = {'instance_arn': INSTANCE['InstanceArn'], 'identity_store_id': 'd-0123456789', 'users': {'Alice': 'u-1'},
+            'groups': {'Admins': 'g-1'}, 'permission_sets': {'Admin': 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-1'}}
+
+
+def test_a_snapshot_from_an_earlier_task_is_checked_and_names_lower_cased():
+    snapshot = check_snapshot('identity_center_snapshot', SNAPSHOT)
+    assert snapshot['users'] == {'alice': 'u-1'} and snapshot['instance_arn'] == INSTANCE['InstanceArn']
+    assert check_snapshot('identity_center_snapshot', None) is None and check_snapshot('identity_center_snapshot', {}) is None
+    assert refused(check_snapshot, 'identity_center_snapshot', {'users': {}}).startswith('identity_center_snapshot:')
+    assert refused(check_snapshot, 'identity_center_snapshot', dict(SNAPSHOT, groups=['Admins'])).startswith('identity_center_snapshot.groups:')
+    other = 'arn:aws:sso:::instance/ssoins-fedcba9876543210'
+    assert 'not of instance_arn' in refused(check_snapshot, 'identity_center_snapshot', SNAPSHOT, other)
+
+
+def test_a_task_hands_on_what_it_knows_and_forgets_what_it_removed():
+    snapshot = check_snapshot('identity_center_snapshot', SNAPSHOT)
+    instance = {'arn': INSTANCE['InstanceArn'], 'identity_store_id': 'd-0123456789'}
+    result = snapshot_result(snapshot, instance, users={'Bob': 'u-2', 'alice': None, 'Carol': None})
+    assert result['users'] == {'bob': 'u-2'} and result['groups'] == {'admins': 'g-1'}
+    assert snapshot_result(None, instance) == dict(instance_arn=instance['arn'], identity_store_id='d-0123456789', users={}, groups={},
+                                                   permission_sets={})
+
+
+def test_assignments_take_names_from_the_snapshot_only_when_it_has_them_all():
+    snapshot = check_snapshot('identity_center_snapshot', SNAPSHOT)
+    entries = desired_assignments({'assignments': [{'permission_set': 'Admin', 'principal_name': 'Admins'}]}, '123456789012')
+    permission_sets, principals = known_names(snapshot, entries)
+    assert permission_sets == {'admin': {'arn': SNAPSHOT['permission_sets']['Admin']}} and principals[('GROUP', 'admins')] == 'g-1'
+    entries = desired_assignments({'assignments': [{'permission_set': 'Other', 'principal_type': 'USER', 'principal_name': 'bob'}]}, '123456789012')
+    assert known_names(snapshot, entries) == (None, None)
+    assert known_names(None, entries) == (None, None)
