@@ -27,7 +27,6 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import TRANSI
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import arn_parts
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import error_code
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import error_message
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_retry
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read_pages
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
 
@@ -242,12 +241,20 @@ class Ref:
         return 'Ref(%s %s)' % (self.kind, self.name)
 
 
+# sso-admin and identitystore say ThrottlingException (AWSRetry knows Throttling) and InternalServerException for their 5xx.
+IC_TRANSIENT_CODES = TRANSIENT_ERROR_CODES + ['ThrottlingException', 'InternalServerException']
+
+
+def ic_retry():
+    return IAMRetry.jittered_backoff(retries=8, delay=1, max_delay=20, catch_extra_error_codes=IC_TRANSIENT_CODES)
+
+
 def sso_admin_client(module):
-    return module.client('sso-admin', retry_decorator=iam_retry())
+    return module.client('sso-admin', retry_decorator=ic_retry())
 
 
 def identity_store_client(module):
-    return module.client('identitystore', retry_decorator=iam_retry())
+    return module.client('identitystore', retry_decorator=ic_retry())
 
 
 def choose_instance(instances, instance_arn=None):
@@ -344,7 +351,13 @@ CREATED_IDS = {
 
 
 def settling_retry():
-    return IAMRetry.jittered_backoff(retries=6, delay=1, max_delay=8, catch_extra_error_codes=TRANSIENT_ERROR_CODES + SETTLING_CODES)
+    return IAMRetry.jittered_backoff(retries=6, delay=1, max_delay=8, catch_extra_error_codes=IC_TRANSIENT_CODES + SETTLING_CODES)
+
+
+def conflict_retry(retries):
+    # sso-admin answers ConflictException while an earlier write to the same permission set propagates; its
+    # documentation says to retry with backoff.
+    return IAMRetry.jittered_backoff(retries=retries, delay=1, max_delay=8, catch_extra_error_codes=IC_TRANSIENT_CODES + ['ConflictException'])
 
 
 def resolve(value, ids):
@@ -374,16 +387,18 @@ class ICExecutor:
     - Ref parameters get the ids of what earlier actions created (``ids``, which a caller may
       prefill with what it read, and which ``lookup(kind, name)`` completes for a create that a retried
       request had already made).
-    - A create, attach or put answered with ConflictException is taken as done (a retried request
-      whose first answer was lost, or a race); a delete or detach answered with
-      ResourceNotFoundException too.
+    - A create, attach or put answered with ConflictException is tried again a few times (sso-admin says so
+      while an earlier write propagates); when the conflict stays, it is taken as done (a retried request
+      whose first answer was lost, or a race). A delete or detach answered with ResourceNotFoundException
+      is done too.
     - After a create, later calls wait out ResourceNotFoundException for a while.
     - ProvisionPermissionSet, CreateAccountAssignment and DeleteAccountAssignment are asynchronous:
       their request is asked about until it succeeded; FAILED (or no end within WAIT_SECONDS) fails.
     """
 
-    def __init__(self, sso_admin, identity_store, instance_arn, lookup=None, sleep=time.sleep, clock=time.monotonic):
+    def __init__(self, sso_admin, identity_store, instance_arn, lookup=None, sleep=time.sleep, clock=time.monotonic, conflict_retries=5):
         self.clients = {'sso-admin': sso_admin, 'identitystore': identity_store}
+        self.conflict_retries = conflict_retries
         self.instance_arn = instance_arn
         self.lookup = lookup
         self.ids = {}
@@ -402,6 +417,8 @@ class ICExecutor:
 
         if settle:
             call = settling_retry()(call)
+        if operation.startswith(DONE_WHEN_EXISTS) and self.conflict_retries:
+            call = conflict_retry(self.conflict_retries)(call)
         try:
             return call()
         except botocore.exceptions.ClientError as error:

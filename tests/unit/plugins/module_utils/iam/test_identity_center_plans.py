@@ -264,7 +264,7 @@ def executor(script, lookup=None):
     calls = []
     sleeps = []
     clients = FakeClient(calls, script)
-    return ICExecutor(clients, clients, INSTANCE, lookup=lookup, sleep=sleeps.append, clock=lambda: len(sleeps)), calls, sleeps
+    return ICExecutor(clients, clients, INSTANCE, lookup=lookup, sleep=sleeps.append, clock=lambda: len(sleeps), conflict_retries=0), calls, sleeps
 
 
 def test_refs_get_the_ids_of_what_the_plan_created():
@@ -334,3 +334,10 @@ def test_a_membership_is_deleted_once_when_its_group_and_user_both_go():
     assert [action for _option, _index, plan in planned for action in plan.actions] == [
         Action('DeleteGroupMembership', IdentityStoreId=STORE, MembershipId='m-1'), Action('DeleteGroup', IdentityStoreId=STORE, GroupId='g-devs'),
         Action('DeleteGroupMembership', IdentityStoreId=STORE, MembershipId='m-2'), Action('DeleteUser', IdentityStoreId=STORE, UserId='u-bob')]
+
+
+def test_a_conflict_is_tried_again_before_it_is_taken_as_done():
+    run, calls, _sleeps = executor({'PutInlinePolicyToPermissionSet': [client_error('ConflictException', 'Put'), {}]})
+    run.conflict_retries = 2  # attempts, as AWSRetry counts them
+    run.run(Action('PutInlinePolicyToPermissionSet', InstanceArn=INSTANCE, PermissionSetArn=PS_ARN, InlinePolicy='{}'))
+    assert [operation for operation, _params in calls] == ['PutInlinePolicyToPermissionSet'] * 2
