@@ -8,8 +8,8 @@ ansible-playbook against moto's sso-admin and identitystore, every call recorded
 1. a first run creates exactly the users, groups, members, permission sets and assignments asked for
    (read back with boto3, not from the modules' results); a re-run makes no write call;
 2. ``--check`` on a fresh account makes no write call and reports every task changed;
-3. ``--diff`` shows a change (a new member, a longer session) and a provisioned permission set is provisioned again;
-4. removals (assignment, permission set, user) leave nothing behind;
+3. ``--diff`` shows a change (a new member, a shorter session) and a provisioned permission set is provisioned again;
+4. removals (assignment, permission set, group, users) leave nothing behind (3 and 4 follow 1 on the same account);
 5. bad inputs are refused before any API call, naming the entry and the option;
 6. throttling and 5xx answers injected by the proxy converge to the same account.
 """
@@ -97,10 +97,10 @@ def writes(proxy):
     return sorted(call.action for call in proxy.write_calls())
 
 
-# -- 1. first run, re-run --------------------------------------------------------------------------
+# -- 1. first run, re-run, then 3. a change with --diff and 4. removals on the same account ----------
 
 
-def test_first_run_creates_everything_and_a_rerun_writes_nothing(aws_proxy, sandbox, home, tmp_path):
+def test_first_run_rerun_change_with_diff_and_removals(aws_proxy, sandbox, home, tmp_path):
     results, _proc = run(home, aws_proxy, tmp_path)
     assert all(results[task]['changed'] for task in TASKS)
     assert account_state(sandbox) == EXPECTED
@@ -119,6 +119,9 @@ def test_first_run_creates_everything_and_a_rerun_writes_nothing(aws_proxy, sand
     assert rerun == {'ListInstances': 1, 'ListUsers': 1, 'ListGroups': 1, 'ListGroupMemberships': 2, 'ListPermissionSets': 1,
                      'DescribePermissionSet': 2, 'ListManagedPoliciesInPermissionSet': 2, 'GetCallerIdentity': 1, 'ListAccountAssignments': 2}
     assert first <= 21, aws_proxy.counts()
+
+    change_with_diff(aws_proxy, sandbox, home, tmp_path)
+    remove_power_users(aws_proxy, sandbox, home)
 
 
 # -- 2. check mode ---------------------------------------------------------------------------------
@@ -141,11 +144,12 @@ def test_check_mode_on_a_fresh_account_writes_nothing_and_reports_every_change(a
     assert 'an earlier task may create it' in proc.stdout
 
 
-# -- 3. diff, re-provisioning ----------------------------------------------------------------------
+# -- 3. diff, re-provisioning (after test 1's first run) -------------------------------------------
 
 
-def test_diff_shows_a_change_and_a_provisioned_permission_set_is_provisioned_again(aws_proxy, sandbox, home, tmp_path):
-    run(home, aws_proxy, tmp_path)
+def change_with_diff(aws_proxy, sandbox, home, tmp_path):
+    """--diff shows a change (a new user and member, a shorter session), and a provisioned permission set
+    that changes is provisioned again."""
     sso = client(sandbox, 'sso-admin')
     instance_arn = sso.list_instances()['Instances'][0]['InstanceArn']
     admin_ps = next(arn for arn in sso.list_permission_sets(InstanceArn=instance_arn)['PermissionSets']
@@ -174,11 +178,11 @@ def test_diff_shows_a_change_and_a_provisioned_permission_set_is_provisioned_aga
     assert state['groups']['PowerUsers'] == ['bob', 'carol'] and state['permission_sets']['AdministratorAccess'][0] == 'PT2H'
 
 
-# -- 4. removals -----------------------------------------------------------------------------------
+# -- 4. removals (after step 3) --------------------------------------------------------------------
 
 
-def test_removals_leave_nothing_behind(aws_proxy, sandbox, home, tmp_path):
-    run(home, aws_proxy, tmp_path)
+def remove_power_users(aws_proxy, sandbox, home):
+    """Removing an assignment, a permission set, a group and its users leaves nothing of them behind."""
     aws_proxy.clear()
     args = {'assignments': [{'permission_set': 'PowerUserAccess', 'principal_name': 'PowerUsers', 'state': 'absent'}]}
     result = run_module('iam_bootstrap_sso_assignments', args, home, extra_env=aws_proxy.env)
@@ -186,14 +190,15 @@ def test_removals_leave_nothing_behind(aws_proxy, sandbox, home, tmp_path):
     result = run_module('iam_bootstrap_permission_sets', {'permission_sets': [{'name': 'PowerUserAccess', 'state': 'absent'}]}, home,
                         extra_env=aws_proxy.env)
     assert result['changed'] is True
-    result = run_module('iam_bootstrap_sso_identities', {'users': [{'user_name': 'bob', 'state': 'absent'}],
+    result = run_module('iam_bootstrap_sso_identities', {'users': [{'user_name': 'bob', 'state': 'absent'}, {'user_name': 'carol', 'state': 'absent'}],
                                                          'groups': [{'name': 'PowerUsers', 'state': 'absent'}]}, home, extra_env=aws_proxy.env)
     assert result['changed'] is True
+    # Each membership is deleted once (by its group's removal), then the group and the users.
     assert writes(aws_proxy) == sorted(['DeleteAccountAssignment', 'DetachManagedPolicyFromPermissionSet', 'DeletePermissionSet',
-                                        'DeleteGroupMembership', 'DeleteGroup', 'DeleteUser'])
+                                        'DeleteGroupMembership', 'DeleteGroupMembership', 'DeleteGroup', 'DeleteUser', 'DeleteUser'])
     state = account_state(sandbox)
     assert state == {'users': {'alice': EXPECTED['users']['alice']}, 'groups': {'Administrators': ['alice']},
-                     'permission_sets': {'AdministratorAccess': EXPECTED['permission_sets']['AdministratorAccess']},
+                     'permission_sets': {'AdministratorAccess': ('PT2H', [POLICY % 'AdministratorAccess'])},
                      'assignments': [EXPECTED['assignments'][0]]}
     # Removing again: nothing to do.
     aws_proxy.clear()
