@@ -41,7 +41,7 @@ sanity: venv
 	$(BIN)/python hacking/ansible_test_sanity.py
 
 unit: venv
-	$(PYTEST) tests/unit
+	$(PYTEST) tests/unit tests/harness
 
 integration: venv test-deps
 	$(PYTEST) tests/integration

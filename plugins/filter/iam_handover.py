@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import merged
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import merged
 
 
 def _user_name(result):
