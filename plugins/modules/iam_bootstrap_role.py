@@ -151,7 +151,7 @@ role:
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor import Executor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import IAMFailure
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_parts
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_partition
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import error_code
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
@@ -198,10 +198,10 @@ def run(module):
     snapshot = checked_snapshot(module.params['account_snapshot'])
     client = iam_client(module)
     current = read_role(client, desired['name'], removing=desired['state'] == 'absent', details=snapshot.get('details'))
-    partition = arn_parts(current['arn'])['partition'] if current else None
+    partition = arn_partition(current['arn']) if current else None
     if desired['state'] == 'present' and current is None and desired['trust_policy'] is None:
         caller = read(sts_client(module), 'GetCallerIdentity')
-        partition = arn_parts(caller['Arn'])['partition']
+        partition = arn_partition(caller['Arn'])
         desired['trust_policy'] = account_trust_policy(partition, caller['Account'])
     if desired['managed_policies'] is not None and desired['state'] == 'present':
         desired['managed_policies'] = checked_policy_arns(client, desired['managed_policies'], current, partition)

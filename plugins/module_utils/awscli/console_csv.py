@@ -15,16 +15,48 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.ini_settin
 # --------------------------------------------------------------------------------------------
 # The console's credentials CSV
 
+# The columns of the file the IAM console offers for download (and that iam_bootstrap_user writes).
+HEADER = ['User name', 'Password', 'Access key ID', 'Secret access key', 'Console login link']
 CSV_USER = 'user name'
 CSV_PASSWORD = 'password'
 CSV_KEY_ID = 'access key id'
 CSV_SECRET = 'secret access key'
 
 
+def csv_path(folder, user_name):
+    """Where a user's console-format CSV goes in a credentials folder: ``<folder>/<user>_credentials.csv``."""
+    return '%s/%s_credentials.csv' % (folder.rstrip('/'), user_name)
+
+
+def _rows(text):
+    """The CSV's rows that are not blank (a leading BOM ignored)."""
+    rows = csv.reader(io.StringIO(text.lstrip('\ufeff'), newline=''))
+    return [row for row in rows if any(cell.strip() for cell in row)]
+
+
+def console_rows(text):
+    """The rows of a CSV with exactly the console's header, as dicts over ``HEADER`` (short rows padded with '');
+    ValueError for any other header."""
+    rows = _rows(text)
+    if not rows:
+        return []
+    if [cell.strip() for cell in rows[0]] != HEADER:
+        raise ValueError('not an IAM console credentials CSV')
+    return [dict(zip(HEADER, row + [''] * (len(HEADER) - len(row)))) for row in rows[1:]]
+
+
+def console_text(row):
+    """The CSV text of one user's ``row`` (a dict over ``HEADER``), the header first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator='\n')
+    writer.writerow(HEADER)
+    writer.writerow([row[name] for name in HEADER])
+    return buffer.getvalue()
+
+
 def read_credentials_csv(option, text, user_name=None, user_option='csv_user_name'):
     """The (access key id, secret) in an IAM console CSV, picking the row of ``user_name``."""
-    rows = list(csv.reader(io.StringIO(text.lstrip('\ufeff'), newline='')))
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    rows = _rows(text)
     if not rows:
         raise ValidationError(option, 'the CSV file is empty')
     columns = [cell.strip().lower() for cell in rows[0]]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import functools
 import os
 import pwd
 import stat
@@ -25,6 +26,8 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.ini_settin
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 _TEMP_SUFFIX = '.awsbootstrap-tmp'
+# tempfile.mkstemp's random part: the temp files of the credentials CSV's earlier writer, ``.NAME.XXXXXXXX``.
+_LEGACY_RANDOM_LENGTH = 8
 LOCK_TIMEOUT = 120
 
 
@@ -173,37 +176,59 @@ def _pid_alive(pid):
     return True
 
 
-def remove_stale_temp_files(path):
+def _stale_name(entry, prefix, legacy_mkstemp):
+    """True for the name of a temp file of ``prefix``'s file whose writer is gone."""
+    if not entry.startswith(prefix):
+        return False
+    rest = entry[len(prefix):]
+    if entry.endswith(_TEMP_SUFFIX):
+        pid = rest.split('.', 1)[0]
+        return not (pid.isdigit() and (int(pid) == os.getpid() or _pid_alive(int(pid))))
+    return legacy_mkstemp and len(rest) == _LEGACY_RANDOM_LENGTH
+
+
+def _owned_regular_file(candidate, folder_uid):
+    """Only a regular file (no link, no folder) of this OS user, or as root of the folder's owner (whom our
+    writer gives the file), is ever removed."""
+    info = os.lstat(candidate)
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    return info.st_uid == os.geteuid() or (os.geteuid() == 0 and info.st_uid == folder_uid)
+
+
+def remove_stale_temp_files(path, legacy_mkstemp=False):
     """Drop temp files that killed writers left beside ``path`` (they may hold secrets).
 
-    Called with the folder's lock held; a temp file is named ``.NAME.PID.RANDOM.awsbootstrap-tmp``
-    and is removed only when process PID is gone (or the name carries no pid: an older writer).
+    Called with the folder's lock held (when there is one); a temp file is named
+    ``.NAME.PID.RANDOM.awsbootstrap-tmp`` and is removed only when process PID is gone (or the name
+    carries no pid: an older writer); with ``legacy_mkstemp`` also ``.NAME.XXXXXXXX`` (the credentials
+    CSV's earlier writer). Only regular files of ours are touched.
     """
-    directory = os.path.dirname(path)
+    directory = os.path.dirname(os.path.abspath(path))
     prefix = _temp_prefix(path)
     try:
         entries = os.listdir(directory)
+        folder_uid = os.stat(directory).st_uid
     except OSError:
         return
     for entry in entries:
-        if not (entry.startswith(prefix) and entry.endswith(_TEMP_SUFFIX)):
+        if not _stale_name(entry, prefix, legacy_mkstemp):
             continue
-        pid = entry[len(prefix):].split('.', 1)[0]
-        if pid.isdigit() and (int(pid) == os.getpid() or _pid_alive(int(pid))):
-            continue
+        candidate = os.path.join(directory, entry)
         try:
-            os.unlink(os.path.join(directory, entry))
+            if _owned_regular_file(candidate, folder_uid):
+                os.unlink(candidate)
         except OSError as exc:
             if exc.errno != errno.ENOENT:
                 raise
 
 
-def _write_temp(path, text):
+def _write_temp(path, text, folder_owner=True):
     """A temp file beside ``path`` holding ``text``, synced, with the mode (and, as root, owner) the file will have."""
     fd, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix='%s%d.' % (_temp_prefix(path), os.getpid()), suffix=_TEMP_SUFFIX)
     try:
         os.fchmod(fd, FILE_MODE)
-        owner = owner_to_write(path)
+        owner = owner_to_write(path) if folder_owner else None
         if owner is not None:
             os.fchown(fd, *owner)
         with os.fdopen(fd, 'w', encoding='utf-8', newline='') as handle:
@@ -226,19 +251,23 @@ def _fsync_folder(directory):
         os.close(dir_fd)
 
 
-def replace_files(writes):
+def replace_files(writes, folder_owner=True, legacy_mkstemp=False):
     """Replace every file of ``writes`` ([(path, new text, old text)]) or none of them.
 
     All temp files are written first (a full disk, a read-only folder or a quota fails here, before
     any file is replaced); then they are renamed over the old files. Should a rename still fail,
-    the files already replaced get their old text back. Call with the folders' lock held.
+    the files already replaced get their old text back; the folders are synced at the end. Call
+    with the folders' lock held. As root a new file belongs to its folder's owner, unless
+    ``folder_owner`` is False (then to this OS user).
     """
+    writes = [(os.path.abspath(path), new_text, old_text) for path, new_text, old_text in writes]
+    write_temp = _write_temp if folder_owner else functools.partial(_write_temp, folder_owner=False)
     for path, _new, _old in writes:
-        remove_stale_temp_files(path)
+        remove_stale_temp_files(path, legacy_mkstemp)
     temps = []
     try:
         for path, new_text, _old in writes:
-            temps.append((_write_temp(path, new_text), path))
+            temps.append((write_temp(path, new_text), path))
     except BaseException:
         for temp, _path in temps:
             os.unlink(temp)
@@ -257,7 +286,7 @@ def replace_files(writes):
                 if old_text is None:
                     os.unlink(path)
                 else:
-                    os.replace(_write_temp(path, old_text), path)
+                    os.replace(write_temp(path, old_text), path)
         raise
     for directory in sorted({os.path.dirname(path) for path in replaced}):
         _fsync_folder(directory)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Plan
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_parts
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_partition
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.passwords import read_account_password_policy
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sign_in_url
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import check_alias
@@ -67,15 +68,15 @@ def read_account(iam, sts, with_password_policy=True):
     caller = read(sts, 'GetCallerIdentity')
     aliases = (read(iam, 'ListAccountAliases') or {}).get('AccountAliases') or []
     summary = (read(iam, 'GetAccountSummary') or {}).get('SummaryMap') or {}
-    found = read(iam, 'GetAccountPasswordPolicy') if with_password_policy else None
-    policy = policy_to_options(found['PasswordPolicy']) if found else None
+    found = read_account_password_policy(iam) if with_password_policy else None
+    policy = policy_to_options(found)
     read_parts = {'caller': caller, 'summary': summary}
     if with_password_policy:
-        read_parts['password_policy'] = found['PasswordPolicy'] if found else None
+        read_parts['password_policy'] = found
     return {
         'read': read_parts,
         'account_id': caller['Account'],
-        'partition': (arn_parts(caller['Arn']) or {}).get('partition', 'aws'),
+        'partition': arn_partition(caller['Arn']),
         'caller': {'arn': caller['Arn'], 'user_id': caller['UserId'], 'is_root': caller['Arn'].endswith(':root')},
         'alias': aliases[0] if aliases else None,
         'root': {'mfa_enabled': bool(summary.get('AccountMFAEnabled')), 'access_keys_present': bool(summary.get('AccountAccessKeysPresent'))},

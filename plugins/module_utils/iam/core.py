@@ -130,6 +130,11 @@ def arn_parts(arn):
     return dict(zip(('arn', 'partition', 'service', 'region', 'account_id', 'resource'), parts))
 
 
+def arn_partition(arn, default='aws'):
+    """The partition an ARN names (``default`` when it is not an ARN)."""
+    return (arn_parts(arn) or {}).get('partition', default)
+
+
 def partition_of(client):
     """The partition the client talks to (from its region; no API call)."""
     return getattr(client.meta, 'partition', None) or 'aws'

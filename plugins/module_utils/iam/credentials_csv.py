@@ -7,27 +7,19 @@
 from __future__ import annotations
 
 import csv
-import io
 import os
 import stat
-import tempfile
 
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.console_csv import HEADER
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.console_csv import console_rows
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.console_csv import console_text
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.files import replace_files
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
-
-HEADER = ['User name', 'Password', 'Access key ID', 'Secret access key', 'Console login link']
-# tempfile.mkstemp's random part.
-TEMP_SUFFIX_LENGTH = 8
 
 
 def _read_rows(path):
     with open(path, encoding='utf-8-sig', newline='') as handle:
-        rows = list(csv.reader(handle))
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
-    if not rows:
-        return []
-    if [cell.strip() for cell in rows[0]] != HEADER:
-        raise ValueError('not an IAM console credentials CSV')
-    return [dict(zip(HEADER, row + [''] * (len(HEADER) - len(row)))) for row in rows[1:]]
+        return console_rows(handle.read())
 
 
 def check_csv_target(option, path, user_name):
@@ -53,27 +45,6 @@ def check_csv_target(option, path, user_name):
         raise OptionError(option, '%s holds the credentials of IAM user %s, not %s; not overwritten' % (path, ', '.join(others), user_name))
 
 
-def temp_prefix(path):
-    return '.%s.' % os.path.basename(path)
-
-
-def sweep_stale_temps(path):
-    """Delete the temp files an earlier write of ``path`` left when it was killed between creating and
-    renaming them: they may hold a secret. Only regular files of ours with the temp name are touched."""
-    folder = os.path.dirname(os.path.abspath(path))
-    prefix = temp_prefix(path)
-    for name in os.listdir(folder):
-        if not name.startswith(prefix) or len(name) != len(prefix) + TEMP_SUFFIX_LENGTH:
-            continue
-        candidate = os.path.join(folder, name)
-        try:
-            info = os.lstat(candidate)
-            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
-                os.unlink(candidate)
-        except OSError:
-            pass
-
-
 def write_credentials_csv(path, user_name, sign_in_url, password=None, access_key_id=None, secret_access_key=None):
     """Write (or update) the user's row; values not created in this run are kept from an existing row."""
     row = {name: '' for name in HEADER}
@@ -88,24 +59,9 @@ def write_credentials_csv(path, user_name, sign_in_url, password=None, access_ke
     if access_key_id is not None:
         row['Access key ID'] = access_key_id
         row['Secret access key'] = secret_access_key or ''
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator='\n')
-    writer.writerow(HEADER)
-    writer.writerow([row[name] for name in HEADER])
-    folder = os.path.dirname(os.path.abspath(path))
-    sweep_stale_temps(path)
-    handle, temp = tempfile.mkstemp(prefix=temp_prefix(path), dir=folder)
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, 'w', encoding='utf-8') as stream:
-            stream.write(buffer.getvalue())
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.rename(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+    # The one atomic writer (awscli/files.py): 0600, synced, renamed, the folder synced; the file stays this OS
+    # user's (check_csv_target refuses one of another user), and the earlier writer's temp files are swept too.
+    replace_files([(path, console_text(row), None)], folder_owner=False, legacy_mkstemp=True)
 
 
 def read_csv_password(path, user_name):

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """CIS AWS Foundations Benchmark (v3.0.0 numbering), section 1 "Identity and Access Management":
-one finding per control, computed (no I/O) from what iam_report read - the data the benchmark's
+one finding per control, computed (no I/O) from what iam/report.py read - the data the benchmark's
 audit procedures name: the credential report, GetAccountSummary, the password policy, the
 attached and inline policies (GetAccountAuthorizationDetails) and the access key metadata.
 
@@ -17,10 +17,9 @@ Status:
 from __future__ import annotations
 
 import datetime
-import json
-import urllib.parse
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import age_days
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.policies import decode_policy_document
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.report import parse_report_date
 
 UNUSED_DAYS = 45
@@ -71,12 +70,7 @@ def finding(control, status, evidence, remediation=None, resources=None, excepti
 
 def policy_document(value):
     """A policy document as IAM returns it (dict, JSON text or URL-encoded JSON text) -> dict."""
-    if isinstance(value, dict):
-        return value
-    text = value or '{}'
-    if text.lstrip().startswith('%7B') or '%22' in text:
-        text = urllib.parse.unquote(text)
-    return json.loads(text)
+    return decode_policy_document(value or '{}')
 
 
 def _as_list(value):
@@ -144,7 +138,7 @@ def _days_since(value, now):
 
 
 def compute_findings(report, raw, now, exceptions=None):
-    """(report and raw data of iam_report.read_report, now, {control id: reason}) -> one finding per control."""
+    """(report and raw data of report.read_report, now, {control id: reason}) -> one finding per control."""
     exceptions = exceptions or {}
     details = raw.get('details') or {}
     users = report['users']

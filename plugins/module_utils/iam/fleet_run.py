@@ -3,14 +3,13 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The fleet's three controller steps over IAM: check (no write), plan and apply (users, groups and new
-keys, before delivery), retire (after delivery). The decisions themselves are in ``iam_fleet``."""
+keys, before delivery), retire (after delivery). The decisions themselves are in ``iam/fleet.py``."""
 
 from __future__ import annotations
 
-import os
-
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor import Executor
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.console_csv import csv_path
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import IAMFailure
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iso
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Plan
@@ -238,7 +237,7 @@ def write_account_admin_csvs(module, client, steps, folder):
     for step in steps:
         if step.created_key is None or any(holder['groups'] is not None for holder in step.holders):
             continue
-        desired = {'name': step.name, 'credentials_csv': os.path.join(folder, '%s_credentials.csv' % step.name)}
+        desired = {'name': step.name, 'credentials_csv': csv_path(folder, step.name)}
         result = {'user': {'arn': step.arn}, 'access_key_id': step.created_key['AccessKeyId'],
                   'secret_access_key': step.created_key['SecretAccessKey']}
         write_csv(module, alias, desired, result, None)

@@ -13,11 +13,12 @@ from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_p
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor import Executor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Plan
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_parts
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_partition
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iso
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import partition_of
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read_pages
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.policies import decode_policy_document
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import aws_managed_policy_arn
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import check_managed_policy
@@ -78,11 +79,6 @@ def group_identity(group, members):
     }
 
 
-def decoded_document(document):
-    """botocore decodes policy documents to dicts; a stand-in may still answer with the JSON text."""
-    return json.loads(document) if isinstance(document, str) else document
-
-
 def read_group(client, name, needed):
     """The current group, or None: GetGroup (with its members), then only the reads in ``needed``."""
     response = read_pages(client, 'GetGroup', GroupName=name)
@@ -98,7 +94,7 @@ def read_group(client, name, needed):
             document = None
             if policy_name in needed['inline_documents']:
                 found = read(client, 'GetGroupPolicy', GroupName=name, PolicyName=policy_name)
-                document = decoded_document(found['PolicyDocument']) if found else None
+                document = decode_policy_document(found['PolicyDocument']) if found else None
             current['inline_policies'][policy_name] = document
     return current
 
@@ -130,7 +126,7 @@ def group_from_details(detail, members):
     """The current state of a group from its GetAccountAuthorizationDetails entry (pure)."""
     return dict(group_identity(detail, members),
                 managed_policies=sorted(policy['PolicyArn'] for policy in detail.get('AttachedManagedPolicies') or []),
-                inline_policies={policy['PolicyName']: decoded_document(policy.get('PolicyDocument'))
+                inline_policies={policy['PolicyName']: decode_policy_document(policy.get('PolicyDocument'))
                                  for policy in detail.get('GroupPolicyList') or []})
 
 
@@ -139,7 +135,7 @@ def checked_policy_arns(client, entries, current, partition=None, verified=None)
     client's), each that would be attached shown to exist before any write. ``verified`` (a set a
     batch shares) skips the ARNs already shown and collects the new ones."""
     if partition is None:
-        partition = arn_parts(current['arn'])['partition'] if current else partition_of(client)
+        partition = arn_partition(current['arn']) if current else partition_of(client)
     resolved = resolve_policy_arns(entries, partition)
     to_verify = [arn for arn in policies_to_verify(current, list(resolved)) if arn not in (verified or ())]
     verify_policies(client, resolved, to_verify)

@@ -27,12 +27,18 @@ GENERATED_LENGTH = 24
 DEFAULT_POLICY = {'minimum_password_length': 8, 'required_classes': [], 'classes_needed': 3, 'is_default': True}
 
 
+def read_account_password_policy(client):
+    """GetAccountPasswordPolicy's ``PasswordPolicy``, or None when the account has none (the one reader of it)."""
+    response = read(client, 'GetAccountPasswordPolicy')
+    return None if response is None else response['PasswordPolicy']
+
+
 def read_password_policy(client):
     """The account's policy in this module's terms (one GetAccountPasswordPolicy call)."""
-    response = read(client, 'GetAccountPasswordPolicy')
-    if response is None:
+    policy = read_account_password_policy(client)
+    if policy is None:
         return dict(DEFAULT_POLICY)
-    return policy_from_api(response['PasswordPolicy'])
+    return policy_from_api(policy)
 
 
 def policy_from_api(policy):

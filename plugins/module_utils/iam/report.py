@@ -15,7 +15,7 @@ The reads cost a constant number of calls plus one per user:
 - ListVirtualMFADevices (assigned) gives the serial numbers and enable dates of virtual MFA devices;
 - GetCallerIdentity, GetAccountPasswordPolicy, GetAccountSummary and ListServerCertificates (this one and
   ListVirtualMFADevices only when the summary counts any server certificate, any virtual MFA device);
-- none of the account-wide reads an earlier task of the run handed on in its snapshot (iam_snapshot);
+- none of the account-wide reads an earlier task of the run handed on in its snapshot (iam/snapshot.py);
 - per user, ListAccessKeys (the key ids: the credential report has none).
 
 AWS makes a new credential report at most every four hours; a user created since the report was made
@@ -41,6 +41,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import r
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import utcnow
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_keys import listed_from_views
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import policy_to_options
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.passwords import read_account_password_policy
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import DETAILS_FILTER
 
 ROOT_ROW = '<root_account>'
@@ -98,7 +99,7 @@ def read_report(iam, sts, now=None, sleep=time.sleep, known_keys=None, snapshot=
     """The whole report: users, groups, password policy, account summary and the raw data findings need.
     ``known_keys``: {user name: [{access_key_id, status, create_date}]} read by an earlier task of the same
     run (the fleet's plan), listed again for no user; ``snapshot``: the decoded parts of the account an earlier
-    task read (iam_snapshot), read again for none of them."""
+    task read (iam/snapshot.py), read again for none of them."""
     now = now or utcnow()
     snapshot = snapshot or {}
     known_keys = dict(snapshot.get('access_keys') or {}, **(known_keys or {}))
@@ -106,10 +107,7 @@ def read_report(iam, sts, now=None, sleep=time.sleep, known_keys=None, snapshot=
     details = snapshot['details'] if 'details' in snapshot else (
         read_pages(iam, 'GetAccountAuthorizationDetails', Filter=DETAILS_FILTER) or {})
     rows, generated = read_credential_report(iam, sleep)
-    if 'password_policy' in snapshot:
-        policy = {'PasswordPolicy': snapshot['password_policy']} if snapshot['password_policy'] is not None else None
-    else:
-        policy = read(iam, 'GetAccountPasswordPolicy')
+    policy = snapshot['password_policy'] if 'password_policy' in snapshot else read_account_password_policy(iam)
     summary = snapshot['summary'] if 'summary' in snapshot else ((read(iam, 'GetAccountSummary') or {}).get('SummaryMap') or {})
     # The summary counts virtual MFA devices and server certificates: none there, none to list.
     devices = []
@@ -142,7 +140,7 @@ def read_report(iam, sts, now=None, sleep=time.sleep, known_keys=None, snapshot=
         'account_id': caller['Account'],
         'users': users,
         'groups': groups,
-        'password_policy': policy_to_options(policy['PasswordPolicy']) if policy else None,
+        'password_policy': policy_to_options(policy),
         'account_summary': camel_dict_to_snake_dict(summary),
         'credential_report': {
             'generated_time': iso(generated),

@@ -7,13 +7,13 @@
 from __future__ import annotations
 
 import json
-import urllib.parse
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Plan
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iso
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.policies import decode_policy_document
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read_pages
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
@@ -60,12 +60,6 @@ def desired_role(params):
     return desired
 
 
-def _document(value):
-    if isinstance(value, str):
-        return json.loads(urllib.parse.unquote(value))
-    return value
-
-
 def read_role(client, name, removing=False, details=None):
     """The current role, or None: GetRole and ListAttachedRolePolicies (plus, to remove it, its inline policies and
     instance profiles). With ``details`` (an account read an earlier task handed on) a role they do not list is
@@ -86,7 +80,7 @@ def read_role(client, name, removing=False, details=None):
     current = {
         'role_name': role['RoleName'], 'role_id': role['RoleId'], 'arn': role['Arn'], 'path': role['Path'],
         'create_date': iso(role.get('CreateDate')), 'description': role.get('Description') or '',
-        'trust_policy': _document(role.get('AssumeRolePolicyDocument')),
+        'trust_policy': decode_policy_document(role.get('AssumeRolePolicyDocument')),
         'managed_policies': sorted(policy['PolicyArn'] for policy in attached),
     }
     if removing:

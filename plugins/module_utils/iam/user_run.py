@@ -12,6 +12,7 @@ import functools
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor import Executor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import IAMFailure
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_partition
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_parts
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sign_in_url
@@ -139,7 +140,7 @@ def apply_removal(module, client, plan, executor=None):
 def write_csv(module, account_alias, desired, result, password):
     """Write the user's CSV row; True when it was written (the secrets in it reached their holder)."""
     arn = arn_parts(result['user']['arn']) or {}
-    link = sign_in_url(arn.get('partition', 'aws'), arn.get('account_id'), account_alias())
+    link = sign_in_url(arn_partition(result['user']['arn']), arn.get('account_id'), account_alias())
     try:
         write_credentials_csv(desired['credentials_csv'], desired['name'], link, password,
                               result['access_key_id'] if result.get('secret_access_key') else None, result.get('secret_access_key'))
