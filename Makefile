@@ -41,7 +41,7 @@ sanity: venv
 	$(BIN)/python hacking/ansible_test_sanity.py
 
 unit: venv
-	$(PYTEST) tests/unit
+	$(PYTEST) tests/unit tests/harness
 
 # Two workers (one file each at a time); the tests that change the machine run afterwards, alone.
 INTEGRATION_WORKERS ?= 2

@@ -18,7 +18,7 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, '.collections'))
 
 # pylint: disable=wrong-import-position
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.aws_files import IniDocument  # noqa: E402
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.ini_document import IniDocument
 from tests.utils.sandbox import MotoSandbox  # noqa: E402
 
 DEMO_HOME = os.path.join(ROOT, '.build', 'demo-home')

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.console_csv import csv_path
+
 GROUP_KEYS = ('name', 'path', 'managed_policies', 'inline_policies', 'purge_policies', 'purge_inline_policies', 'state')
 USER_KEYS = ('name', 'path', 'groups', 'tags', 'console_access', 'password', 'state')
 # The AWS managed policies the role itself gives (account_admin_groups' defaults, both administrators_access choices).
@@ -70,7 +72,7 @@ def account_admin_user_entries(users, credentials_dir='', keys=True):
         if 'access_key' in item:
             entry['access_key_state'] = item['access_key']
         if credentials_dir and (keys or (item.get('console_access') and item.get('password') is None)):
-            entry['credentials_csv'] = '%s/%s_credentials.csv' % (credentials_dir.rstrip('/'), item.get('name'))
+            entry['credentials_csv'] = csv_path(credentials_dir, item.get('name'))
         entries.append(entry)
     return entries
 

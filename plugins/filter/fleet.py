@@ -7,9 +7,9 @@ received, and the summary. None of them returns a secret."""
 
 from __future__ import annotations
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet import fleet_report
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet import holder_id
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet import workstation_entries
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import fleet_report
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import holder_id
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import workstation_entries
 
 OUTCOMES = ('ok', 'created', 'rotated', 'removed', 'failed', 'blocked')
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import merged
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.console_csv import csv_path as console_csv_path
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import merged
 
 
 def _user_name(result):
@@ -44,7 +45,7 @@ def user_changes(loop_result, credentials_dir='', keys=True):
             parts.append('new access key %s' % (result.get('access_key_id') or '(made by a run without --check)'))
         if result.get('password'):
             parts.append('new console password')
-        csv_path = '%s/%s_credentials.csv' % (credentials_dir.rstrip('/'), name)
+        csv_path = console_csv_path(credentials_dir, name)
         # Without keys only a generated password is saved (the CSV the module just wrote is on this controller).
         if credentials_dir and ((keys and (result.get('password') or result.get('secret_access_key')))
                                 or (result.get('password') and os.path.exists(csv_path))):
@@ -56,7 +57,7 @@ def user_changes(loop_result, credentials_dir='', keys=True):
 
 
 def account_snapshot(results):
-    """The account read a chain of registered results hands on (see iam_snapshot.merged); never a secret."""
+    """The account read a chain of registered results hands on (see iam/snapshot.py merged); never a secret."""
     return merged(results)
 
 

@@ -16,13 +16,13 @@ import yaml
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.utils.display import Display
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import GROUP_OPTIONS
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import desired_group
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_passwords import check_password
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import USER_OPTIONS
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import desired_user
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import NAME_PATTERN
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import GROUP_OPTIONS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import desired_group
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.passwords import check_password
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import USER_OPTIONS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import desired_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import NAME_PATTERN
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 
 ROLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'roles')
 # Variables a role sets for later plays (not inputs), and the playbooks' own prefixed variables.

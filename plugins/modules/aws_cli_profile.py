@@ -321,12 +321,16 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils import aws_files
-from ansible_collections.awsbootstrap.iam.plugins.module_utils import workstation_files
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.aws_cli_profile_args import credential_changes
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.aws_cli_profile_args import desired_values
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.aws_cli_profile_args import requested_kind
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.aws_cli_profile_args import resolve_paths
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import ini
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import ini_document
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import ini_edit
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import ini_settings
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import profile_view
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import files
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.profile_args import credential_changes
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.profile_args import desired_values
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.profile_args import requested_kind
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.profile_args import resolve_paths
 
 
 def argument_spec():
@@ -339,14 +343,14 @@ def argument_spec():
         import_csv=dict(type='path'),
         csv_user_name=dict(type='str'),
         region=dict(type='str'),
-        output=dict(type='str', choices=list(aws_files.OUTPUT_FORMATS)),
+        output=dict(type='str', choices=list(ini_settings.OUTPUT_FORMATS)),
         settings=dict(type='dict', default={}),
         sso_session=dict(type='str'),
         sso_account_id=dict(type='str'),
         sso_role_name=dict(type='str'),
         role_arn=dict(type='str'),
         source_profile=dict(type='str'),
-        credential_source=dict(type='str', choices=list(aws_files.CREDENTIAL_SOURCES)),
+        credential_source=dict(type='str', choices=list(ini_settings.CREDENTIAL_SOURCES)),
         mfa_serial=dict(type='str'),
         duration_seconds=dict(type='int'),
         role_session_name=dict(type='str'),
@@ -358,14 +362,14 @@ def argument_spec():
     )
 
 
-_OPTIONS = ((aws_files.CREDENTIALS, 'credentials_file'), (aws_files.CONFIG, 'config_file'))
+_OPTIONS = ((ini_settings.CREDENTIALS, 'credentials_file'), (ini_settings.CONFIG, 'config_file'))
 
 
 def read_files(paths):
     """{kind: text} of both files, refusing what botocore cannot read (or a link, a folder, a BOM)."""
-    texts = {kind: workstation_files.read_text(option, paths[kind]) for kind, option in _OPTIONS}
+    texts = {kind: files.read_text(option, paths[kind]) for kind, option in _OPTIONS}
     for kind, option in _OPTIONS:
-        aws_files.read_sections(texts[kind], '%s: %s' % (option, paths[kind]))
+        ini.read_sections(texts[kind], '%s: %s' % (option, paths[kind]))
     return texts
 
 
@@ -375,28 +379,28 @@ def plan(paths, params, credentials, config, check_mode=False, warnings=None):
     labels = {kind: '%s: %s' % (option, paths[kind]) for kind, option in _OPTIONS}
     if params['state'] == 'present':
         kind = requested_kind(params)
-        sections = {kind_: aws_files.read_sections(old_texts[kind_], labels[kind_]) for kind_ in labels}
+        sections = {kind_: ini.read_sections(old_texts[kind_], labels[kind_]) for kind_ in labels}
         more_credentials, more_config, found = credential_changes(
-            params['profile'], kind, params, aws_files.profiles_of(aws_files.CREDENTIALS, sections[aws_files.CREDENTIALS]),
-            aws_files.profiles_of(aws_files.CONFIG, sections[aws_files.CONFIG]),
-            aws_files.profiles_of(aws_files.SSO_SESSION, sections[aws_files.CONFIG]), check_mode=check_mode)
+            params['profile'], kind, params, ini.profiles_of(ini_settings.CREDENTIALS, sections[ini_settings.CREDENTIALS]),
+            ini.profiles_of(ini_settings.CONFIG, sections[ini_settings.CONFIG]),
+            ini.profiles_of(ini_settings.SSO_SESSION, sections[ini_settings.CONFIG]), check_mode=check_mode)
         credentials = dict(more_credentials, **credentials)
         config = dict(more_config, **config)
         if warnings is not None:
             warnings[:] = found
-    cred_doc, conf_doc = aws_files.plan_profile(old_texts[aws_files.CREDENTIALS], old_texts[aws_files.CONFIG], params['profile'],
-                                                params['state'], credentials, config, labels=labels)
-    documents = {aws_files.CREDENTIALS: cred_doc, aws_files.CONFIG: conf_doc}
+    cred_doc, conf_doc = ini_edit.plan_profile(old_texts[ini_settings.CREDENTIALS], old_texts[ini_settings.CONFIG], params['profile'],
+                                               params['state'], credentials, config, labels=labels)
+    documents = {ini_settings.CREDENTIALS: cred_doc, ini_settings.CONFIG: conf_doc}
     return old_texts, {kind: document.render() for kind, document in documents.items()}, documents
 
 
 def loose_modes(paths, aws_dir):
     """[(path, current mode, wanted mode)] of the folder and files whose mode is looser than 0700/0600."""
-    targets = [(aws_dir, workstation_files.DIR_MODE)] if aws_dir in {os.path.dirname(p) for p in paths.values()} else []
-    targets += [(path, workstation_files.FILE_MODE) for path in paths.values()]
+    targets = [(aws_dir, files.DIR_MODE)] if aws_dir in {os.path.dirname(p) for p in paths.values()} else []
+    targets += [(path, files.FILE_MODE) for path in paths.values()]
     found = []
     for path, mode in targets:
-        loose = workstation_files.loose_mode(path, mode)
+        loose = files.loose_mode(path, mode)
         if loose is not None:
             found.append((path, loose, mode))
     return found
@@ -414,11 +418,11 @@ def apply_changes(module, paths, old_texts, new_texts, aws_dir):
         if not module.check_mode:
             os.chmod(path, mode)
     writes = [(paths[kind], new_texts[kind], old_texts[kind] if os.path.exists(paths[kind]) else None)
-              for kind in (aws_files.CREDENTIALS, aws_files.CONFIG) if old_texts[kind] != new_texts[kind]]
+              for kind in (ini_settings.CREDENTIALS, ini_settings.CONFIG) if old_texts[kind] != new_texts[kind]]
     if writes:
         changed = True
         if not module.check_mode:
-            workstation_files.replace_files(writes)
+            files.replace_files(writes)
     return changed
 
 
@@ -434,7 +438,7 @@ def main():
     result = dict(changed=False, profile=params['profile'])
     try:
         paths, aws_dir = resolve_paths(params)
-        result.update(credentials_file=paths[aws_files.CREDENTIALS], config_file=paths[aws_files.CONFIG])
+        result.update(credentials_file=paths[ini_settings.CREDENTIALS], config_file=paths[ini_settings.CONFIG])
         credentials, config = desired_values(params)
         warnings = []
         old_texts, new_texts, documents = plan(paths, params, credentials, config, module.check_mode, warnings)
@@ -444,13 +448,13 @@ def main():
         if not module.check_mode and (new_texts != old_texts or loose_modes(paths, aws_dir)):
             # Writers of one folder take turns: read, check and replace again under the lock.
             for folder in folders:
-                workstation_files.ensure_directory(folder)
-            with workstation_files.FolderLock(folders):
+                files.ensure_directory(folder)
+            with files.FolderLock(folders):
                 old_texts, new_texts, documents = plan(paths, params, credentials, config)
                 result['changed'] = apply_changes(module, paths, old_texts, new_texts, aws_dir)
         else:
             result['changed'] = apply_changes(module, paths, old_texts, new_texts, aws_dir)
-    except (aws_files.ValidationError, aws_files.NotIniError) as exc:
+    except (ini_settings.ValidationError, ini_settings.NotIniError) as exc:
         module.fail_json(msg=str(exc), **result)
     except OSError as exc:
         module.fail_json(msg='writing %s failed, nothing was changed: %s' % (exc.filename or 'the AWS CLI files', exc.strerror), **result)
@@ -458,21 +462,21 @@ def main():
     # Everything below works on texts already checked, and never fails the task once the files were written.
     try:
         if module._diff:
-            old_docs = {kind: aws_files.IniDocument(text) for kind, text in old_texts.items()}
+            old_docs = {kind: ini_document.IniDocument(text) for kind, text in old_texts.items()}
             result['diff'] = [dict(before_header=paths[kind], after_header=paths[kind],
                                    before=old_docs[kind].masked(), after=documents[kind].masked())
-                              for kind in (aws_files.CREDENTIALS, aws_files.CONFIG) if old_texts[kind] != new_texts[kind]]
-        description = aws_files.describe_profile(
+                              for kind in (ini_settings.CREDENTIALS, ini_settings.CONFIG) if old_texts[kind] != new_texts[kind]]
+        description = profile_view.describe_profile(
             params['profile'],
-            aws_files.read_profiles(aws_files.CREDENTIALS, new_texts[aws_files.CREDENTIALS], 'credentials_file'),
-            aws_files.read_profiles(aws_files.CONFIG, new_texts[aws_files.CONFIG], 'config_file'))
+            ini.read_profiles(ini_settings.CREDENTIALS, new_texts[ini_settings.CREDENTIALS], 'credentials_file'),
+            ini.read_profiles(ini_settings.CONFIG, new_texts[ini_settings.CONFIG], 'config_file'))
         result['access_key_id'] = description['access_key_id']
         result['kind'] = description['kind']
-        result['configure_list'] = aws_files.configure_list(
-            description, paths[aws_files.CREDENTIALS], paths[aws_files.CONFIG])
+        result['configure_list'] = profile_view.configure_list(
+            description, paths[ini_settings.CREDENTIALS], paths[ini_settings.CONFIG])
     except Exception as exc:  # pylint: disable=broad-exception-caught
         module.warn('the files were written, but describing the profile failed (%s)' % type(exc).__name__)
-        result.setdefault('access_key_id', credentials.get(aws_files.ACCESS_KEY_ID))
+        result.setdefault('access_key_id', credentials.get(ini_settings.ACCESS_KEY_ID))
     module.exit_json(**result)
 
 

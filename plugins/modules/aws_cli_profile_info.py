@@ -183,9 +183,11 @@ sso_sessions:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils import aws_files
-from ansible_collections.awsbootstrap.iam.plugins.module_utils import workstation_files
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.aws_cli_profile_args import resolve_paths
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import ini
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import ini_settings
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import profile_view
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import files
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.profile_args import resolve_paths
 
 _HIDDEN = ('secret_access_key_masked', 'secret_access_key_source', 'session_token_source', 'region_source', 'output_source',
            'region_listed', 'output_listed')
@@ -211,35 +213,35 @@ def main():
     paths, _aws_dir = resolve_paths(module.params, allow_same=True)
     found = {}
     try:
-        for kind, option in ((aws_files.CONFIG, 'config_file'), (aws_files.CREDENTIALS, 'credentials_file')):
-            text = workstation_files.read_text(option, paths[kind], follow_links=True)
-            sections = aws_files.read_sections(text, '%s: %s' % (option, paths[kind]))
-            found[kind] = aws_files.profiles_of(kind, sections)
-            if kind == aws_files.CONFIG:
-                sessions = aws_files.profiles_of(aws_files.SSO_SESSION, sections)
-    except (aws_files.ValidationError, aws_files.NotIniError) as exc:
+        for kind, option in ((ini_settings.CONFIG, 'config_file'), (ini_settings.CREDENTIALS, 'credentials_file')):
+            text = files.read_text(option, paths[kind], follow_links=True)
+            sections = ini.read_sections(text, '%s: %s' % (option, paths[kind]))
+            found[kind] = ini.profiles_of(kind, sections)
+            if kind == ini_settings.CONFIG:
+                sessions = ini.profiles_of(ini_settings.SSO_SESSION, sections)
+    except (ini_settings.ValidationError, ini_settings.NotIniError) as exc:
         module.fail_json(msg=str(exc))
 
-    names = list(dict.fromkeys(list(found[aws_files.CONFIG]) + list(found[aws_files.CREDENTIALS])))
+    names = list(dict.fromkeys(list(found[ini_settings.CONFIG]) + list(found[ini_settings.CREDENTIALS])))
     if module.params['profile'] is not None:
         names = [name for name in names if name == module.params['profile']]
     profiles = []
     for name in names:
-        description = aws_files.describe_profile(name, found[aws_files.CREDENTIALS], found[aws_files.CONFIG])
+        description = profile_view.describe_profile(name, found[ini_settings.CREDENTIALS], found[ini_settings.CONFIG])
         profile = {key: value for key, value in description.items() if key not in _HIDDEN}
-        profile['configure_list'] = aws_files.configure_list(description, paths[aws_files.CREDENTIALS], paths[aws_files.CONFIG])
-        merged = aws_files.merged_profile(name, found[aws_files.CREDENTIALS], found[aws_files.CONFIG])
+        profile['configure_list'] = profile_view.configure_list(description, paths[ini_settings.CREDENTIALS], paths[ini_settings.CONFIG])
+        merged = profile_view.merged_profile(name, found[ini_settings.CREDENTIALS], found[ini_settings.CONFIG])
         profile['identifiers'] = {key: merged[key] for key in _IDENTIFIERS if isinstance(merged.get(key), str)}
         profiles.append(profile)
-    all_profiles = {name: aws_files.merged_profile(name, found[aws_files.CREDENTIALS], found[aws_files.CONFIG])
-                    for name in dict.fromkeys(list(found[aws_files.CONFIG]) + list(found[aws_files.CREDENTIALS]))}
+    all_profiles = {name: profile_view.merged_profile(name, found[ini_settings.CREDENTIALS], found[ini_settings.CONFIG])
+                    for name in dict.fromkeys(list(found[ini_settings.CONFIG]) + list(found[ini_settings.CREDENTIALS]))}
     sso_sessions = [dict(name=name, sso_start_url=_text(values.get('sso_start_url')), sso_region=_text(values.get('sso_region')),
                          sso_registration_scopes=[scope.strip() for scope in (_text(values.get('sso_registration_scopes')) or '').split(',')
                                                   if scope.strip()],
                          profiles=[profile for profile, settings in all_profiles.items() if settings.get('sso_session') == name])
                     for name, values in sessions.items()]
     module.exit_json(changed=False, profiles=profiles, sso_sessions=sso_sessions,
-                     credentials_file=paths[aws_files.CREDENTIALS], config_file=paths[aws_files.CONFIG])
+                     credentials_file=paths[ini_settings.CREDENTIALS], config_file=paths[ini_settings.CONFIG])
 
 
 if __name__ == '__main__':

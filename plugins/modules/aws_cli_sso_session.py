@@ -120,32 +120,35 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils import aws_files
-from ansible_collections.awsbootstrap.iam.plugins.module_utils import workstation_files
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.aws_cli_profile_args import sso_session_values
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import ini
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import ini_document
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import ini_edit
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import ini_settings
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import files
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.profile_args import sso_session_values
 
 
 def config_path(params):
-    _credentials, default_config, _aws_dir = workstation_files.default_paths()
+    _credentials, default_config, _aws_dir = files.default_paths()
     return os.path.abspath(params.get('config_file') or default_config), os.path.abspath(_aws_dir)
 
 
 def plan(path, params, values):
     """(old text, new document, new reading) with the edit checked against botocore's reading."""
     label = 'config_file: %s' % path
-    old_text = workstation_files.read_text('config_file', path)
-    sections = aws_files.read_sections(old_text, label)
+    old_text = files.read_text('config_file', path)
+    sections = ini.read_sections(old_text, label)
     if params['state'] == 'absent':
         users = referring_profiles(params['name'], sections)
-        if users and params['name'] in aws_files.profiles_of(aws_files.SSO_SESSION, sections):
-            raise aws_files.ValidationError('state', 'profiles %s still use sso-session %s (the AWS CLI would fail for them); '
-                                                     'remove or change them first' % (', '.join(users), params['name']))
-    document = aws_files.plan_section(aws_files.SSO_SESSION, old_text, params['name'], params['state'], values, label)
-    return old_text, document, aws_files.read_sections(document.render(), label)
+        if users and params['name'] in ini.profiles_of(ini_settings.SSO_SESSION, sections):
+            raise ini_settings.ValidationError('state', 'profiles %s still use sso-session %s (the AWS CLI would fail for them); '
+                                               'remove or change them first' % (', '.join(users), params['name']))
+    document = ini_edit.plan_section(ini_settings.SSO_SESSION, old_text, params['name'], params['state'], values, label)
+    return old_text, document, ini.read_sections(document.render(), label)
 
 
 def referring_profiles(name, sections):
-    return sorted(profile for profile, values in aws_files.profiles_of(aws_files.CONFIG, sections).items()
+    return sorted(profile for profile, values in ini.profiles_of(ini_settings.CONFIG, sections).items()
                   if values.get('sso_session') == name)
 
 
@@ -168,35 +171,35 @@ def main():
         values = sso_session_values(params)
         old_text, document, _reading = plan(path, params, values)
         new_text = document.render()
-        targets = [(path, workstation_files.FILE_MODE)]
+        targets = [(path, files.FILE_MODE)]
         if os.path.dirname(path) == aws_dir:
-            targets.insert(0, (aws_dir, workstation_files.DIR_MODE))
-        loose = [(p, workstation_files.loose_mode(p, mode)) for p, mode in targets]
+            targets.insert(0, (aws_dir, files.DIR_MODE))
+        loose = [(p, files.loose_mode(p, mode)) for p, mode in targets]
         loose = [(p, mode) for p, mode in loose if mode is not None]
         if new_text != old_text or loose:
             result['changed'] = True
             if not module.check_mode:
                 folder = os.path.dirname(path)
-                workstation_files.ensure_directory(folder)
-                with workstation_files.FolderLock([folder]):
+                files.ensure_directory(folder)
+                with files.FolderLock([folder]):
                     old_text, document, _reading = plan(path, params, values)
                     new_text = document.render()
                     for loose_path, mode in loose:
-                        wanted = workstation_files.DIR_MODE if loose_path == aws_dir else workstation_files.FILE_MODE
+                        wanted = files.DIR_MODE if loose_path == aws_dir else files.FILE_MODE
                         module.warn('%s had mode %04o; tightened to %04o' % (loose_path, mode, wanted))
                         os.chmod(loose_path, wanted)
                     if new_text != old_text:
-                        workstation_files.replace_files([(path, new_text, old_text if os.path.exists(path) else None)])
-    except (aws_files.ValidationError, aws_files.NotIniError) as exc:
+                        files.replace_files([(path, new_text, old_text if os.path.exists(path) else None)])
+    except (ini_settings.ValidationError, ini_settings.NotIniError) as exc:
         module.fail_json(msg=str(exc), **result)
     except OSError as exc:
         module.fail_json(msg='writing %s failed, nothing was changed: %s' % (exc.filename or path, exc.strerror), **result)
     if module._diff and new_text != old_text:
         # The config file may hold a key of a profile: the diff masks secrets as aws_cli_profile's does.
-        result['diff'] = dict(before_header=path, after_header=path, before=aws_files.IniDocument(old_text).masked(),
+        result['diff'] = dict(before_header=path, after_header=path, before=ini_document.IniDocument(old_text).masked(),
                               after=document.masked())
-    sections = aws_files.read_sections(new_text, path)
-    result['sso_session'] = aws_files.profiles_of(aws_files.SSO_SESSION, sections).get(params['name'])
+    sections = ini.read_sections(new_text, path)
+    result['sso_session'] = ini.profiles_of(ini_settings.SSO_SESSION, sections).get(params['name'])
     result['profiles'] = referring_profiles(params['name'], sections)
     module.exit_json(**result)
 

@@ -178,15 +178,15 @@ account_snapshot:
   sample: {}
 """
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Executor
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_iam_module
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import sts_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_account import account_result
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_account import desired_account
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_account import plan_account
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_account import read_account
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import handed_on
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor import Executor
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sts_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import account_result
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import desired_account
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import plan_account
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import read_account
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import handed_on
 
 ARGUMENT_SPEC = dict(
     alias=dict(type='str'),

@@ -200,20 +200,20 @@ holders:
   sample: 6
 """
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_iam_module
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet import FleetInputError
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet import check_workstations
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet import missing_groups
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet_run import apply_steps
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet_run import existing_group_names
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet_run import plan_results
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet_run import read_and_plan
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet_run import retire
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_fleet_run import write_account_admin_csvs
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import SNAPSHOT_OPTION
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import checked_snapshot
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import IAMFailure
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import FleetInputError
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import check_workstations
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import missing_groups
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet_run import apply_steps
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet_run import existing_group_names
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet_run import plan_results
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet_run import read_and_plan
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet_run import retire
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet_run import write_account_admin_csvs
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import SNAPSHOT_OPTION
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import checked_snapshot
 
 ARGUMENT_SPEC = dict(
     phase=dict(type='str', choices=['check', 'plan', 'retire'], required=True),

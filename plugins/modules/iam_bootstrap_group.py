@@ -173,14 +173,14 @@ group:
       sample: [Administrator]
 """
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_iam_module
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import apply_group
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import GROUP_OPTIONS
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import desired_group
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import prepare_group
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import read_group
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import reads_needed
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import apply_group
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import GROUP_OPTIONS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import desired_group
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import prepare_group
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import read_group
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import reads_needed
 
 ARGUMENT_SPEC = dict(GROUP_OPTIONS)
 

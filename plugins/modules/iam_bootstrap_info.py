@@ -301,16 +301,16 @@ findings:
       sample: null
 """
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_iam_module
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import sts_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import utcnow
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_findings import compute_findings
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_findings import TITLES
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_report import read_report
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import SNAPSHOT_OPTION
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import checked_snapshot
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sts_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import utcnow
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.findings import compute_findings
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.findings import TITLES
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.report import read_report
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import SNAPSHOT_OPTION
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import checked_snapshot
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 
 ARGUMENT_SPEC = dict(
     exceptions=dict(type='dict', default={}),

@@ -238,21 +238,21 @@ permission_sets:
       sample: true
 """
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_iam_module
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import entry_errors
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import INSTANCE_OPTIONS
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import ICExecutor
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_instance_arn
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_snapshot
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import snapshot_result
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import find_instance
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import identity_store_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import sso_admin_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_permission_sets import PERMISSION_SET_OPTIONS
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_permission_sets import desired_permission_sets
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_permission_sets import permission_set_result
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_permission_sets import prepare_permission_sets
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import entry_errors
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import INSTANCE_OPTIONS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import ICExecutor
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_instance_arn
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_snapshot
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import snapshot_result
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import find_instance
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import identity_store_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import sso_admin_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import PERMISSION_SET_OPTIONS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import desired_permission_sets
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import permission_set_result
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import prepare_permission_sets
 
 ARGUMENT_SPEC = dict(
     INSTANCE_OPTIONS,

@@ -149,22 +149,22 @@ role:
       sample: [arn:aws:iam::aws:policy/AWSSupportAccess]
 """
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Executor
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import arn_parts
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import error_code
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_iam_module
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import sts_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_group import checked_policy_arns
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import account_trust_policy
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import desired_role
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import plan_role
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import read_role
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_role import role_result
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import SNAPSHOT_OPTION
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_snapshot import checked_snapshot
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor import Executor
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import IAMFailure
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_partition
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import error_code
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sts_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import checked_policy_arns
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import account_trust_policy
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import desired_role
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import plan_role
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import read_role
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import role_result
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import SNAPSHOT_OPTION
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import checked_snapshot
 
 ARGUMENT_SPEC = dict(
     name=dict(type='str', required=True),
@@ -198,10 +198,10 @@ def run(module):
     snapshot = checked_snapshot(module.params['account_snapshot'])
     client = iam_client(module)
     current = read_role(client, desired['name'], removing=desired['state'] == 'absent', details=snapshot.get('details'))
-    partition = arn_parts(current['arn'])['partition'] if current else None
+    partition = arn_partition(current['arn']) if current else None
     if desired['state'] == 'present' and current is None and desired['trust_policy'] is None:
         caller = read(sts_client(module), 'GetCallerIdentity')
-        partition = arn_parts(caller['Arn'])['partition']
+        partition = arn_partition(caller['Arn'])
         desired['trust_policy'] = account_trust_policy(partition, caller['Account'])
     if desired['managed_policies'] is not None and desired['state'] == 'present':
         desired['managed_policies'] = checked_policy_arns(client, desired['managed_policies'], current, partition)

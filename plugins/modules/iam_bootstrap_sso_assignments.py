@@ -180,30 +180,30 @@ assignments:
       sample: true
 """
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import read
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_iam_module
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import sts_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_identities import entry_errors
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import INSTANCE_OPTIONS
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import ICExecutor
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_account_id
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_instance_arn
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_snapshot
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import snapshot_result
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import find_instance
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import identity_store_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import sso_admin_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import ASSIGNMENT_OPTIONS
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import assignment_result
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import combined_diff
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import desired_assignments
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import known_names
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import plan_assignment
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import read_assignments
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import read_principals
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import resolve_entries
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import with_account
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_permission_sets import read_permission_set_names
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sts_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import entry_errors
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import INSTANCE_OPTIONS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import ICExecutor
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_account_id
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_instance_arn
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_snapshot
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import snapshot_result
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import find_instance
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import identity_store_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import sso_admin_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import ASSIGNMENT_OPTIONS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import assignment_result
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import combined_diff
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import desired_assignments
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import known_names
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import plan_assignment
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import read_assignments
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import read_principals
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import resolve_entries
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import with_account
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import read_permission_set_names
 
 ARGUMENT_SPEC = dict(
     INSTANCE_OPTIONS,

@@ -258,26 +258,26 @@ groups:
       sample: true
 """
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_iam_module
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import INSTANCE_OPTIONS
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import ICExecutor
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_instance_arn
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_snapshot
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import snapshot_result
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import find_instance
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import identity_store_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import sso_admin_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import GROUP_OPTIONS
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import USER_OPTIONS
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import apply_identities
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import check_members
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import check_new_users
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import desired_identities
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import identity_ids
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import known_ids
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import lookup_id
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import plan_identities
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import read_identities
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import INSTANCE_OPTIONS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import ICExecutor
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_instance_arn
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_snapshot
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import snapshot_result
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import find_instance
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import identity_store_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import sso_admin_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import GROUP_OPTIONS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import USER_OPTIONS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import apply_identities
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import check_members
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import check_new_users
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import desired_identities
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import identity_ids
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import known_ids
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import lookup_id
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import plan_identities
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import read_identities
 
 ARGUMENT_SPEC = dict(
     INSTANCE_OPTIONS,

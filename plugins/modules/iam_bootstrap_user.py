@@ -328,17 +328,17 @@ deleted_access_keys:
   sample: [AKIAI44QH8DHBEXAMPLE]
 """
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import iam_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import run_iam_module
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_passwords import read_password_policy
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import USER_OPTIONS
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import desired_user
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user import read_user
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import apply_removal
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import apply_user_run
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import check_groups_exist
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import prepare_removal
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_user_ensure import prepare_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.passwords import read_password_policy
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import USER_OPTIONS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import desired_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import read_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import apply_removal
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import apply_user_run
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import check_groups_exist
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import prepare_removal
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import prepare_user
 
 ARGUMENT_SPEC = dict(USER_OPTIONS)
 

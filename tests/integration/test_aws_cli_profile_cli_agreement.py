@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils import aws_files
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import ini_settings
 from tests.unit.test_aws_files_grammar import PROFILES, aws_file
 from tests.utils import botocore_oracle as oracle
 from tests.utils.ansible_runner import run_module
@@ -84,7 +84,7 @@ def test_the_real_aws_cli_agrees_with_aws_cli_profile_info(clis, _once):
     # No shrinking: each example runs two CLIs; a failure is reported as generated.
     @settings(derandomize=True, max_examples=SAMPLES, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
-    @given(aws_file(aws_files.CREDENTIALS), aws_file(aws_files.CONFIG), st.sampled_from(PROFILES[:3] + ['newbie']))
+    @given(aws_file(ini_settings.CREDENTIALS), aws_file(ini_settings.CONFIG), st.sampled_from(PROFILES[:3] + ['newbie']))
     def check(credentials, config, written):
         if not (oracle.readable(credentials) and oracle.readable(config)):
             return

@@ -12,8 +12,8 @@ import os
 
 import pytest
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils import aws_files
-from tests.unit.test_aws_files_grammar import expected_reading
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import ini_settings
+from tests.unit.plugins.module_utils.awscli.test_ini_grammar import expected_reading
 from tests.utils import botocore_oracle as oracle
 from tests.utils.ansible_runner import run_module
 
@@ -51,7 +51,7 @@ def test_aws_cli_writer_case(home, tmp_path, case):
     assert oracle.config_profiles(written) == oracle.config_profiles(case['aws_cli_expected'])
     # And exactly as the original with the update (the same judge as the property test).
     wanted = dict(case['settings'])
-    assert oracle.raw(written) == expected_reading(aws_files.CONFIG, oracle.raw(case['original'] or ''), case['profile'],
+    assert oracle.raw(written) == expected_reading(ini_settings.CONFIG, oracle.raw(case['original'] or ''), case['profile'],
                                                    'present', wanted)
     again = run_module('aws_cli_profile', module_args(case['profile'], case['settings'], tmp_path), home)
     assert again['changed'] is False
@@ -91,7 +91,7 @@ def test_botocore_cfg_file_through_the_module(home, tmp_path, name):
         result = run_module('aws_cli_profile', dict(args, profile=profile, region='eu-west-1', settings={'cli_pager': ''}), home)
         assert result.get('failed') is not True, result
         after = config.read_bytes().decode('utf-8')
-        assert oracle.raw(after) == expected_reading(aws_files.CONFIG, oracle.raw(before), profile, 'present',
+        assert oracle.raw(after) == expected_reading(ini_settings.CONFIG, oracle.raw(before), profile, 'present',
                                                      {'region': 'eu-west-1', 'cli_pager': ''})
         assert oracle.config_profiles(after)[profile]['region'] == 'eu-west-1'
     before = config.read_bytes().decode('utf-8')
@@ -100,6 +100,6 @@ def test_botocore_cfg_file_through_the_module(home, tmp_path, name):
     assert result.get('failed') is not True, result
     after = config.read_bytes().decode('utf-8')
     assert target not in oracle.config_profiles(after)
-    assert oracle.raw(after) == expected_reading(aws_files.CONFIG, oracle.raw(before), target, 'absent', {})
+    assert oracle.raw(after) == expected_reading(ini_settings.CONFIG, oracle.raw(before), target, 'absent', {})
     # The comment line naming the source is still the first line.
     assert after.startswith('# Source: github.com/boto/botocore') or not text.startswith('# Source')

@@ -169,8 +169,8 @@ class _NoRetryKwarg:
 
 
 def test_a_100_day_old_key_fails_rotation_and_unused(sandbox):
-    from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_findings import compute_findings
-    from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_report import read_report
+    from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.findings import compute_findings
+    from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.report import read_report
 
     iam = moto(sandbox)
     iam.create_user(UserName='old')

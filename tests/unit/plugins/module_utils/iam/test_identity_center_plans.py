@@ -10,15 +10,21 @@ from __future__ import annotations
 import botocore.exceptions
 import pytest
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import Action, IAMFailure
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import ICExecutor, Ref
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import desired_assignments, plan_assignment
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import resolve_entries
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import desired_identities, plan_identities
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import plan_group, plan_user
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_permission_sets import desired_permission_sets
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_permission_sets import plan_permission_set, resolve_policies
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import IAMFailure
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import ICExecutor
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import Ref
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import desired_assignments
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import plan_assignment
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import resolve_entries
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import desired_identities
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import plan_identities
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import plan_group
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import plan_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import desired_permission_sets
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import plan_permission_set
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import resolve_policies
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 
 STORE = 'd-0123456789'
 INSTANCE = 'arn:aws:sso:::instance/ssoins-0123456789abcdef'

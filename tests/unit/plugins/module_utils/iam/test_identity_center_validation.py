@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam import IAMFailure
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam_validation import OptionError
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_instance_arn
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import check_snapshot
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import choose_instance
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import session_seconds
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center import snapshot_result
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import desired_assignments
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import known_names
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_assignments import with_account
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import check_members
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import check_new_users
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_identities import desired_identities
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.identity_center_permission_sets import desired_permission_sets
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import IAMFailure
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_instance_arn
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_snapshot
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import choose_instance
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import session_seconds
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import snapshot_result
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import desired_assignments
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import known_names
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import with_account
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import check_members
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import check_new_users
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import desired_identities
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import desired_permission_sets
 
 ALICE = {'user_name': 'alice', 'display_name': 'Alice M', 'given_name': 'Alice', 'family_name': 'Martin'}
 DOC = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:GetObject', 'Resource': '*'}]}

@@ -1,0 +1,45 @@
+# -*- coding: utf-8 -*-
+# Copyright: awsbootstrap.iam contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Pure plans of the account settings (iam/account.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import UPDATE_DEFAULTS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import desired_account
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import plan_account
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
+
+
+# --- account --------------------------------------------------------------------------------------
+
+def account(alias=None, policy=None):
+    return {'account_id': '123456789012', 'partition': 'aws', 'alias': alias, 'password_policy': policy,
+            'caller': {}, 'root': {}}
+
+
+def test_alias_created_replaced_removed_or_left():
+    assert plan_account(account(), desired_account({'alias': 'corp'})).actions == [Action('CreateAccountAlias', AccountAlias='corp')]
+    assert plan_account(account('old'), desired_account({'alias': 'corp'})).operations == ['CreateAccountAlias']
+    assert plan_account(account('old'), desired_account({'alias': ''})).actions == [Action('DeleteAccountAlias', AccountAlias='old')]
+    assert plan_account(account('old'), desired_account({})).actions == []
+    assert plan_account(account(), desired_account({'alias': ''})).actions == []
+
+
+def test_password_policy_merges_given_fields_over_the_current_policy():
+    current = dict(UPDATE_DEFAULTS, minimum_password_length=12, require_symbols=True, max_password_age=90)
+    plan = plan_account(account(policy=current), desired_account({'password_policy': {'require_numbers': True}}))
+    assert plan.actions == [Action('UpdateAccountPasswordPolicy', MinimumPasswordLength=12, RequireSymbols=True, RequireNumbers=True,
+                                   RequireUppercaseCharacters=False, RequireLowercaseCharacters=False,
+                                   AllowUsersToChangePassword=False, MaxPasswordAge=90, HardExpiry=False)]
+    same = plan_account(account(policy=current), desired_account({'password_policy': {'require_symbols': True}}))
+    assert same.actions == []
+
+
+def test_password_policy_hard_expiry_needs_an_age_in_the_merged_policy():
+    with pytest.raises(OptionError, match='hard_expiry'):
+        plan_account(account(policy=None), desired_account({'password_policy': {'hard_expiry': True}}))

@@ -1,0 +1,21 @@
+# -*- coding: utf-8 -*-
+# Copyright: awsbootstrap.iam contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The sign-in URL (iam/core.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sign_in_url
+
+
+@pytest.mark.parametrize('partition, alias, url', [
+    ('aws', None, 'https://123456789012.signin.aws.amazon.com/console'),
+    ('aws', 'corp', 'https://corp.signin.aws.amazon.com/console'),
+    ('aws-cn', None, 'https://123456789012.signin.amazonaws.cn/console'),
+    ('aws-us-gov', 'corp', 'https://corp.signin.amazonaws-us-gov.com/console'),
+])
+def test_sign_in_urls(partition, alias, url):
+    assert sign_in_url(partition, '123456789012', alias) == url

@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright: awsbootstrap.iam contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Pure plans of a group (iam/group.py): no I/O, no AWS."""
+
+from __future__ import annotations
+
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import desired_group
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import plan_group
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import policies_to_verify
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import resolve_policy_arns
+
+
+ADMIN_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess'
+POWER_ARN = 'arn:aws:iam::aws:policy/PowerUserAccess'
+DOC = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': ['s3:GetObject', 's3:ListBucket'], 'Resource': '*'}]}
+
+
+def group(**overrides):
+    current = {'group_name': 'Admins', 'group_id': 'AGPA1', 'arn': 'arn:aws:iam::123456789012:group/Admins', 'path': '/',
+               'create_date': '2024-01-01T00:00:00+00:00', 'members': ['alice']}
+    current.update(overrides)
+    return current
+
+
+def want_group(**options):
+    desired = desired_group(dict({'name': 'Admins'}, **options))
+    if desired['managed_policies'] is not None:
+        desired['managed_policies'] = list(resolve_policy_arns(desired['managed_policies'], 'aws'))
+    return desired
+
+
+# --- groups ---------------------------------------------------------------------------------------
+
+def test_new_group_is_created_then_given_its_policies():
+    plan = plan_group(None, want_group(managed_policies=['AdministratorAccess'], inline_policies={'read': DOC}))
+    assert plan.operations == ['CreateGroup', 'AttachGroupPolicy', 'PutGroupPolicy']
+    assert plan.actions[0] == Action('CreateGroup', GroupName='Admins', Path='/')
+    assert plan.actions[1].params['PolicyArn'] == ADMIN_ARN
+    assert plan.diff() == {'before': {}, 'after': {'group_name': 'Admins', 'path': '/', 'members': [],
+                                                   'managed_policies': [ADMIN_ARN], 'inline_policies': {'read': DOC}}}
+
+
+def test_group_in_desired_state_has_no_actions():
+    plan = plan_group(group(managed_policies=[ADMIN_ARN]), want_group(managed_policies=['AdministratorAccess']))
+    assert plan.actions == [] and plan.before == plan.after
+
+
+def test_bare_names_resolve_in_the_callers_partition():
+    assert list(resolve_policy_arns(['AdministratorAccess', 'arn:aws-cn:iam::aws:policy/X'], 'aws-cn')) == [
+        'arn:aws-cn:iam::aws:policy/AdministratorAccess', 'arn:aws-cn:iam::aws:policy/X']
+    assert resolve_policy_arns(['AdministratorAccess', ADMIN_ARN], 'aws') == {ADMIN_ARN: 'AdministratorAccess'}
+
+
+def test_only_policies_to_attach_are_verified():
+    assert policies_to_verify(group(managed_policies=[ADMIN_ARN]), [ADMIN_ARN, POWER_ARN]) == [POWER_ARN]
+    assert policies_to_verify(None, [ADMIN_ARN]) == [ADMIN_ARN]
+
+
+def test_extra_policies_are_kept_unless_purged():
+    current = group(managed_policies=[ADMIN_ARN, POWER_ARN])
+    assert plan_group(current, want_group(managed_policies=[ADMIN_ARN])).actions == []
+    plan = plan_group(current, want_group(managed_policies=[ADMIN_ARN], purge_policies=True))
+    assert plan.actions == [Action('DetachGroupPolicy', GroupName='Admins', PolicyArn=POWER_ARN)]
+    assert plan.after['managed_policies'] == [ADMIN_ARN]
+
+
+def test_inline_policies_compare_by_meaning_not_text():
+    rewritten = {'Version': '2012-10-17', 'Statement': {'Resource': ['*'], 'Action': ['s3:ListBucket', 's3:GetObject'], 'Effect': 'Allow'}}
+    assert plan_group(group(inline_policies={'read': rewritten}), want_group(inline_policies={'read': DOC})).actions == []
+    changed = dict(DOC, Statement=[dict(DOC['Statement'][0], Action='s3:*')])
+    plan = plan_group(group(inline_policies={'read': changed}), want_group(inline_policies={'read': DOC}))
+    assert plan.operations == ['PutGroupPolicy']
+
+
+def test_inline_policies_purged_only_when_asked():
+    current = group(inline_policies={'read': DOC, 'old': None})
+    assert plan_group(current, want_group(inline_policies={'read': DOC})).actions == []
+    plan = plan_group(current, want_group(inline_policies={'read': DOC}, purge_inline_policies=True))
+    assert plan.actions == [Action('DeleteGroupPolicy', GroupName='Admins', PolicyName='old')]
+
+
+def test_group_path_change():
+    plan = plan_group(group(), want_group(path='/admins/'))
+    assert plan.actions == [Action('UpdateGroup', GroupName='Admins', NewPath='/admins/')]
+    assert (plan.before['path'], plan.after['path']) == ('/', '/admins/')
+
+
+def test_group_removal_order():
+    current = group(managed_policies=[ADMIN_ARN], inline_policies={'read': None}, members=['alice', 'bob'])
+    plan = plan_group(current, want_group(state='absent'))
+    assert plan.operations == ['DetachGroupPolicy', 'DeleteGroupPolicy', 'RemoveUserFromGroup', 'RemoveUserFromGroup', 'DeleteGroup']
+    assert plan.after == {}
+    assert plan_group(None, want_group(state='absent')).actions == []

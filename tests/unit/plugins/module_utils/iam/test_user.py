@@ -1,0 +1,99 @@
+# -*- coding: utf-8 -*-
+# Copyright: awsbootstrap.iam contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Pure plans of a user (iam/user.py): no I/O, no AWS."""
+
+from __future__ import annotations
+
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import PASSWORD_CHANGE
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import desired_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import password_needed
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import plan_user
+
+
+# --- users ----------------------------------------------------------------------------------------
+
+def want_user(**options):
+    params = dict(name='alice', state='present', purge_tags=True, purge_groups=False, password_reset_required=True,
+                  update_password='on_create', retire_other_access_keys=False)
+    params.update(options)
+    return desired_user(params)
+
+
+def user(**overrides):
+    current = {'user_name': 'alice', 'user_id': 'AIDA1', 'arn': 'arn:aws:iam::123456789012:user/alice', 'path': '/',
+               'create_date': '2024-01-01T00:00:00+00:00', 'tags': {}}
+    current.update(overrides)
+    return current
+
+
+def test_new_user_with_console_access_and_groups():
+    desired = want_user(groups=['Admins'], console_access=True, tags={'team': 'ops'})
+    assert password_needed(None, desired)
+    plan, key_plan = plan_user(None, desired, password='S3cret-Passw0rd!')
+    assert plan.operations == ['CreateUser', 'AddUserToGroup', 'CreateLoginProfile']
+    assert plan.actions[0].params == {'UserName': 'alice', 'Path': '/', 'Tags': [{'Key': 'team', 'Value': 'ops'}]}
+    assert plan.actions[2].params == {'UserName': 'alice', 'Password': 'S3cret-Passw0rd!', 'PasswordResetRequired': True}
+    assert not key_plan.create
+    assert 'S3cret-Passw0rd!' not in repr(plan.diff()) and 'S3cret-Passw0rd!' not in repr(plan.actions)
+    assert plan.after['password'] == PASSWORD_CHANGE and plan.after['console_access'] is True
+
+
+def test_user_in_desired_state_has_no_actions():
+    current = user(groups=['Admins'], login_profile={'password_reset_required': False}, tags={'team': 'ops'})
+    desired = want_user(groups=['Admins'], console_access=True, tags={'team': 'ops'})
+    assert not password_needed(current, desired)
+    plan, _keys = plan_user(current, desired)
+    assert plan.actions == [] and plan.before == plan.after
+
+
+def test_unset_options_are_not_managed():
+    current = user(tags={'keep': 'me'})
+    plan, _keys = plan_user(current, want_user())
+    assert plan.actions == []
+    assert 'groups' not in plan.after and 'console_access' not in plan.after and 'access_keys' not in plan.after
+
+
+def test_update_password_always_sets_it_every_run():
+    current = user(login_profile={'password_reset_required': False})
+    desired = want_user(console_access=True, password='N3w-Password!', update_password='always', password_reset_required=False)
+    assert password_needed(current, desired)
+    plan, _keys = plan_user(current, desired, password='N3w-Password!')
+    assert plan.actions == [Action('UpdateLoginProfile', UserName='alice', Password='N3w-Password!', PasswordResetRequired=False)]
+
+
+def test_console_access_false_deletes_the_login_profile():
+    plan, _keys = plan_user(user(login_profile={'password_reset_required': True}), want_user(console_access=False))
+    assert plan.actions == [Action('DeleteLoginProfile', UserName='alice')]
+    assert (plan.before['console_access'], plan.after['console_access']) == (True, False)
+
+
+def test_groups_added_and_purged():
+    current = user(groups=['Admins', 'Old'])
+    plan, _keys = plan_user(current, want_user(groups=['Admins', 'Devs']))
+    assert plan.actions == [Action('AddUserToGroup', GroupName='Devs', UserName='alice')]
+    plan, _keys = plan_user(current, want_user(groups=['Admins', 'Devs'], purge_groups=True))
+    assert plan.operations == ['AddUserToGroup', 'RemoveUserFromGroup']
+    assert plan.after['groups'] == ['Admins', 'Devs']
+
+
+def test_tags_set_and_purged_but_never_aws_tags():
+    current = user(tags={'team': 'ops', 'old': 'x', 'aws:cloudformation:stack-name': 's'})
+    plan, _keys = plan_user(current, want_user(tags={'team': 'dev'}))
+    assert plan.actions == [Action('TagUser', UserName='alice', Tags=[{'Key': 'team', 'Value': 'dev'}]),
+                            Action('UntagUser', UserName='alice', TagKeys=['old'])]
+    plan, _keys = plan_user(current, want_user(tags={'team': 'ops'}, purge_tags=False))
+    assert plan.actions == []
+
+
+def test_user_path_change():
+    plan, _keys = plan_user(user(), want_user(path='/devs/'))
+    assert plan.actions == [Action('UpdateUser', UserName='alice', NewPath='/devs/')]
+
+
+def test_new_user_with_access_key():
+    plan, key_plan = plan_user(None, want_user(access_key_state='present', groups=['PowerUsers']))
+    assert plan.operations == ['CreateUser', 'AddUserToGroup', 'CreateAccessKey']
+    assert key_plan.create and plan.after['access_keys'] == ['(new access key) Active (in use)']
