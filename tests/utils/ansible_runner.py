@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COLLECTIONS = os.path.join(ROOT, '.collections')
@@ -33,8 +35,17 @@ def base_env(home, extra=None):
         'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
         'PATH': BIN + os.pathsep + env.get('PATH', ''),
     })
+    env['ANSIBLE_SSH_CONTROL_PATH_DIR'] = _control_path_dir(home)
     env.update(extra or {})
     return env
+
+
+def _control_path_dir(home):
+    """A short folder for ssh's control sockets: a unix socket path has at most 108 bytes, and a HOME under
+    pytest's per-worker temp folders (``.../popen-gw1/test_.../home/.ansible/cp/``) leaves too few of them."""
+    folder = os.path.join(tempfile.gettempdir(), 'awsbt-cp', hashlib.sha1(str(home).encode()).hexdigest()[:10])
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    return folder
 
 
 def run_playbook(playbook, home, extra_env=None, args=(), check=True, timeout=600):
