@@ -9,7 +9,6 @@ creates and removals that survive a retry, the asynchronous requests waited for)
 
 from __future__ import annotations
 
-import json
 import re
 import time
 
@@ -29,6 +28,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import e
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import error_message
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read_pages
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import parse_policy_document
 
 # The one manual step: Identity Center has no API that enables it in a standalone account.
 ENABLE_STEP = ('enable it once in the console, signed in to this account: IAM Identity Center > Enable '
@@ -56,7 +56,6 @@ SESSION_DURATION_PATTERN = re.compile(r'PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?')
 SESSION_MIN_SECONDS = 3600
 SESSION_MAX_SECONDS = 12 * 3600
 RELAY_STATE_MAX = 240
-INLINE_POLICY_MAX = 32768
 MANAGED_POLICIES_MAX = 20
 # How long an asynchronous request (provisioning, an assignment) is waited for, and how often it is asked.
 WAIT_SECONDS = 300
@@ -186,27 +185,7 @@ def parse_inline_policy(option, value):
     """An inline policy (a dict or a JSON string) -> dict; '' stands for "no inline policy"."""
     if value == '' or value == {}:
         return {}
-    if isinstance(value, string_types):
-        try:
-            value = json.loads(value)
-        except ValueError as exc:
-            raise OptionError(option, 'the policy document is not valid JSON (%s)' % exc) from exc
-    if not isinstance(value, dict):
-        raise OptionError(option, 'a policy document must be a JSON object, not %s' % type(value).__name__)
-    statements = value.get('Statement')
-    if isinstance(statements, dict):
-        statements = [statements]
-    if not isinstance(statements, list) or not statements:
-        raise OptionError(option, 'a policy document needs a "Statement" (an object or a non-empty list)')
-    for statement in statements:
-        if not isinstance(statement, dict) or statement.get('Effect') not in ('Allow', 'Deny'):
-            raise OptionError(option, 'every statement needs "Effect": "Allow" or "Deny"')
-        if 'Action' not in statement and 'NotAction' not in statement:
-            raise OptionError(option, 'every statement needs "Action" or "NotAction"')
-    size = len(json.dumps(value, separators=(',', ':')))
-    if size > INLINE_POLICY_MAX:
-        raise OptionError(option, 'a permission set inline policy is at most %d characters, this one has %d' % (INLINE_POLICY_MAX, size))
-    return value
+    return parse_policy_document(option, value, 'permission set')
 
 
 def check_entries_unique(option, entries, key, label_of):

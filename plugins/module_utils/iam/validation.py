@@ -31,7 +31,7 @@ TAG_KEY_MAX = 128
 TAG_VALUE_MAX = 256
 TAGS_MAX = 50
 PASSWORD_MAX = 128
-INLINE_POLICY_SIZE_MAX = {'group': 5120, 'user': 2048}
+INLINE_POLICY_SIZE_MAX = {'group': 5120, 'user': 2048, 'permission set': 32768}
 
 
 class OptionError(Exception):
