@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import ini_settings
-from tests.unit.test_aws_files_grammar import PROFILES, aws_file
+from tests.unit.plugins.module_utils.awscli.test_ini_grammar import PROFILES, aws_file
 from tests.utils import botocore_oracle as oracle
 from tests.utils.ansible_runner import run_module
 from tests.utils.debian_awscli import debian_aws_cli_v2

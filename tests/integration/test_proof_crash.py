@@ -126,6 +126,9 @@ def calibrate(workstation, old, runs=3):
     return sorted(wholes)[runs // 2], sorted(windows)[runs // 2]
 
 
+# Alone (after make integration's parallel part): the kills must land between the two renames, a window of
+# microseconds, and another worker's load changes the timing the kills are aimed with.
+@pytest.mark.serial
 def test_killed_module_leaves_old_or_new_files_that_botocore_parses(home):
     workstation = Workstation(home)
     old = {'credentials': fixture_text('credentials'), 'config': fixture_text('config')}
