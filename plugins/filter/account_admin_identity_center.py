@@ -150,9 +150,23 @@ def account_admin_identity_center_entries(users, groups=None, permission_sets=No
     }
 
 
+def account_admin_identity_center_accounts(assignments, account_id=None):
+    """The accounts whose assignments the report reads: ``account_id`` (this account) and every other account an
+    assignment names, in that order; empty without ``account_id`` (iam_bootstrap_sso_info then reads the caller's)."""
+    if not account_id:
+        return []
+    accounts = [str(account_id)]
+    for item in assignments or []:
+        named = item.get('account_id') if isinstance(item, dict) else None
+        if named is not None and str(named) not in accounts:
+            accounts.append(str(named))
+    return accounts
+
+
 class FilterModule:
     """account_admin's Identity Center mode."""
 
     def filters(self):
         return {'account_admin_identity_center_problems': account_admin_identity_center_problems,
-                'account_admin_identity_center_entries': account_admin_identity_center_entries}
+                'account_admin_identity_center_entries': account_admin_identity_center_entries,
+                'account_admin_identity_center_accounts': account_admin_identity_center_accounts}

@@ -144,3 +144,47 @@ def test_bad_input_is_refused_before_any_call_naming_entry_and_option(case, vari
     assert proc.returncode != 0
     assert named in proc.stdout and rule in proc.stdout, (case, proc.stdout[-3000:])
     assert aws_proxy.calls == []
+
+
+def table_rows(lines, title):
+    """The rows under ``title`` of a text table (header and rule skipped) as lists of cells."""
+    start = lines.index(title) + 3
+    rows = []
+    for line in lines[start:]:
+        if not line:
+            break
+        rows.append([cell.strip() for cell in line.split('  ') if cell.strip()])
+    return rows
+
+
+def test_the_report_shows_identity_center_beside_iam_and_a_rerun_writes_nothing(aws_proxy, sandbox, home, tmp_path):
+    results, _proc = run_role(aws_proxy, home, tmp_path, report=True)
+    lines = results[ROLE_TASK % "Show IAM Identity Center's users, groups, permission sets and assignments"]['msg']
+    instance = client(sandbox, 'sso-admin').list_instances()['Instances'][0]
+    assert instance['InstanceArn'] in lines[0] and instance['IdentityStoreId'] in lines[0]
+    assert lines[1] == 'AWS access portal: https://%s.awsapps.com/start' % instance['IdentityStoreId']
+    by_name = sorted(USERS, key=lambda user: user['user_name'])
+    assert table_rows(lines, 'Identity Center users') == [
+        [user['user_name'], user['display_name']] + ([user['email']] if user.get('email') else []) + [', '.join(sorted(user['groups']))]
+        for user in by_name]
+    expected = expected_state(USERS)
+    assert [row[:2] for row in table_rows(lines, 'Identity Center groups')] == [
+        [group, ', '.join(members)] for group, members in sorted(expected['groups'].items())]
+    assert [row[:3] for row in table_rows(lines, 'Permission sets')] == [
+        [name, duration, name] for name, duration in sorted(GUIDE_PERMISSION_SETS.values())]
+    assert table_rows(lines, 'Account assignments') == [
+        ['group ' + group, name, ACCOUNT] for (_account, name, _kind, group) in expected['assignments']]
+    # Beside IAM's report, which lists no IAM user.
+    iam_lines = results[ROLE_TASK % "Show the sign-in URL and the console's Users and Groups lists"]['msg']
+    assert iam_lines[iam_lines.index('Users') + 3] == '' and 'Groups' in iam_lines
+    first = aws_proxy.counts()
+
+    aws_proxy.clear()
+    results, _proc = run_role(aws_proxy, home, tmp_path, report=True)
+    assert aws_proxy.write_calls() == []
+    assert results[ROLE_TASK % "Show IAM Identity Center's users, groups, permission sets and assignments"]['msg'] == lines
+    rerun = aws_proxy.counts()
+    # The report reads the instance the set-up tasks found: one ListInstances in the whole run.
+    assert rerun['ListInstances'] == 1, rerun
+    print('IC mode with report: first run %d calls %s, re-run %d calls %s' % (sum(first.values()), dict(sorted(first.items())),
+                                                                             sum(rerun.values()), dict(sorted(rerun.items()))))

@@ -11,6 +11,7 @@ import os
 
 import yaml
 
+from ansible_collections.awsbootstrap.iam.plugins.filter.account_admin_identity_center import account_admin_identity_center_accounts
 from ansible_collections.awsbootstrap.iam.plugins.filter.account_admin_identity_center import account_admin_identity_center_entries
 from ansible_collections.awsbootstrap.iam.plugins.filter.account_admin_identity_center import account_admin_identity_center_problems
 from ansible_collections.awsbootstrap.iam.plugins.filter.iam_report import identity_center_tables
@@ -157,3 +158,12 @@ def test_when_not_enabled_the_report_says_so_and_how_to_enable_it():
     assert 'IAM Identity Center > Enable' in text and 'https://console.aws.amazon.com/singlesignon/home' in text
     assert 'README: IAM Identity Center' in text
     assert 'Identity Center users' not in text
+
+
+def test_the_report_reads_this_account_and_every_account_an_assignment_names():
+    assignments = defaults_of('assignments') + [{'permission_set': 'ReadOnly', 'principal_name': 'Auditors', 'account_id': '210987654321'},
+                                                {'permission_set': 'Admin', 'principal_name': 'Auditors', 'account_id': '210987654321'},
+                                                {'permission_set': 'Admin', 'principal_name': 'Ops', 'account_id': '123456789012'}]
+    assert account_admin_identity_center_accounts(assignments, '123456789012') == ['123456789012', '210987654321']
+    assert account_admin_identity_center_accounts(defaults_of('assignments'), '123456789012') == ['123456789012']
+    assert account_admin_identity_center_accounts(assignments, None) == []
