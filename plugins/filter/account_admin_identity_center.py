@@ -22,12 +22,12 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_cent
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 
 PREFIX = 'account_admin_identity_center_'
-# Per role variable: the item key that names an item, the module's check of one entry, the module's options.
+# Per role variable: the item key that names an item, and the module's check of one entry.
 KINDS = (
-    ('users', 'user_name', desired_user, USER_OPTIONS),
-    ('groups', 'name', desired_group, GROUP_OPTIONS),
-    ('permission_sets', 'name', desired_permission_set, PERMISSION_SET_OPTIONS),
-    ('assignments', None, lambda entry: desired_assignment(entry, None), ASSIGNMENT_OPTIONS),
+    ('users', 'user_name', desired_user),
+    ('groups', 'name', desired_group),
+    ('permission_sets', 'name', desired_permission_set),
+    ('assignments', None, lambda entry: desired_assignment(entry, None)),
 )
 
 
@@ -116,10 +116,10 @@ def account_admin_identity_center_problems(users, groups=None, permission_sets=N
         check_instance_arn(PREFIX + 'instance_arn', instance_arn or None)
     except OptionError as error:
         problems.append('%s: %s' % (error.option, error.rule))
+    items = {'users': users, 'groups': groups, 'permission_sets': permission_sets, 'assignments': assignments}
     found = {}
-    for kind, key, desire, _options in KINDS:
-        found[kind], kind_problems = _checked_items(kind, dict(users=users, groups=groups, permission_sets=permission_sets,
-                                                                 assignments=assignments)[kind], key, desire)
+    for kind, key, desire in KINDS:
+        found[kind], kind_problems = _checked_items(kind, items[kind], key, desire)
         problems.extend(kind_problems)
     return problems + _reference_problems(found)
 

@@ -21,6 +21,7 @@ import pytest
 
 from tests.integration.test_identity_center import ACCOUNT, POLICY, account_state, client
 from tests.utils.ansible_runner import ROOT, run_playbook, run_playbook_json, task_results
+from tests.utils.text_tables import table_rows
 
 PLAYBOOK = os.path.join(ROOT, 'tests', 'integration', 'playbooks', 'account_admin_identity_center.yml')
 ROLE_TASK = 'awsbootstrap.iam.account_admin : %s'
@@ -146,17 +147,6 @@ def test_bad_input_is_refused_before_any_call_naming_entry_and_option(case, vari
     assert aws_proxy.calls == []
 
 
-def table_rows(lines, title):
-    """The rows under ``title`` of a text table (header and rule skipped) as lists of cells."""
-    start = lines.index(title) + 3
-    rows = []
-    for line in lines[start:]:
-        if not line:
-            break
-        rows.append([cell.strip() for cell in line.split('  ') if cell.strip()])
-    return rows
-
-
 def test_the_report_shows_identity_center_beside_iam_and_a_rerun_writes_nothing(aws_proxy, sandbox, home, tmp_path):
     results, _proc = run_role(aws_proxy, home, tmp_path, report=True)
     lines = results[ROLE_TASK % "Show IAM Identity Center's users, groups, permission sets and assignments"]['msg']
@@ -177,7 +167,6 @@ def test_the_report_shows_identity_center_beside_iam_and_a_rerun_writes_nothing(
     # Beside IAM's report, which lists no IAM user.
     iam_lines = results[ROLE_TASK % "Show the sign-in URL and the console's Users and Groups lists"]['msg']
     assert iam_lines[iam_lines.index('Users') + 3] == '' and 'Groups' in iam_lines
-    first = aws_proxy.counts()
 
     aws_proxy.clear()
     results, _proc = run_role(aws_proxy, home, tmp_path, report=True)
@@ -186,5 +175,3 @@ def test_the_report_shows_identity_center_beside_iam_and_a_rerun_writes_nothing(
     rerun = aws_proxy.counts()
     # The report reads the instance the set-up tasks found: one ListInstances in the whole run.
     assert rerun['ListInstances'] == 1, rerun
-    print('IC mode with report: first run %d calls %s, re-run %d calls %s' % (sum(first.values()), dict(sorted(first.items())),
-                                                                             sum(rerun.values()), dict(sorted(rerun.items()))))

@@ -15,6 +15,7 @@ from ansible_collections.awsbootstrap.iam.plugins.filter.account_admin_identity_
 from ansible_collections.awsbootstrap.iam.plugins.filter.account_admin_identity_center import account_admin_identity_center_entries
 from ansible_collections.awsbootstrap.iam.plugins.filter.account_admin_identity_center import account_admin_identity_center_problems
 from ansible_collections.awsbootstrap.iam.plugins.filter.iam_report import identity_center_tables
+from tests.utils.text_tables import table_rows
 
 ROLE = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'roles', 'account_admin')
 PREFIX = 'account_admin_identity_center_'
@@ -130,26 +131,15 @@ INFO = {
 }
 
 
-def cells(lines, title):
-    """The rows of the table under ``title`` as lists of cells (split on runs of two spaces)."""
-    start = lines.index(title) + 3
-    rows = []
-    for line in lines[start:]:
-        if not line:
-            break
-        rows.append([cell.strip() for cell in line.split('  ') if cell.strip()])
-    return rows
-
-
 def test_the_tables_show_every_user_group_permission_set_and_assignment():
     lines = identity_center_tables(INFO)
     assert INFO['instance_arn'] in lines[0] and INFO['identity_store_id'] in lines[0]
     assert lines[1] == 'AWS access portal: ' + INFO['start_url']
-    assert cells(lines, 'Identity Center users') == [['alice', 'Alice Martin', 'alice@example.com', 'Administrators'], ['dave', 'Dave', 'None']]
-    assert cells(lines, 'Identity Center groups') == [['Administrators', 'alice', 'Full access'], ['Empty', 'None']]
-    assert cells(lines, 'Permission sets') == [['AdministratorAccess', 'PT4H', 'AdministratorAccess', 'Admins']]
-    assert cells(lines, 'Account assignments') == [['group Administrators', 'AdministratorAccess', '123456789012'],
-                                                   ['user dave', 'AdministratorAccess', '123456789012']]
+    assert table_rows(lines, 'Identity Center users') == [['alice', 'Alice Martin', 'alice@example.com', 'Administrators'], ['dave', 'Dave', 'None']]
+    assert table_rows(lines, 'Identity Center groups') == [['Administrators', 'alice', 'Full access'], ['Empty', 'None']]
+    assert table_rows(lines, 'Permission sets') == [['AdministratorAccess', 'PT4H', 'AdministratorAccess', 'Admins']]
+    assert table_rows(lines, 'Account assignments') == [
+        ['group Administrators', 'AdministratorAccess', '123456789012'], ['user dave', 'AdministratorAccess', '123456789012']]
 
 
 def test_when_not_enabled_the_report_says_so_and_how_to_enable_it():
