@@ -175,3 +175,15 @@ def test_the_report_shows_identity_center_beside_iam_and_a_rerun_writes_nothing(
     rerun = aws_proxy.counts()
     # The report reads the instance the set-up tasks found: one ListInstances in the whole run.
     assert rerun['ListInstances'] == 1, rerun
+
+
+def test_the_playbook_checks_its_inputs_as_the_role_does(aws_proxy, home, tmp_path):
+    """playbooks/identity_center.yml runs the role's checks first: a bad item is refused before any call, and a
+    misspelt variable is named with the closest known one."""
+    variables = {PREFIX + 'users': [dict(ALICE, groups=['Admins'])], PREFIX + 'user': []}
+    proc = run_playbook(os.path.join(ROOT, 'playbooks', 'identity_center.yml'), home, aws_proxy.env, args=extra_vars(tmp_path, variables),
+                        check=False)
+    assert proc.returncode != 0
+    assert PREFIX + "users[alice].groups: no group 'Admins' in %sgroups" % PREFIX in proc.stdout, proc.stdout[-3000:]
+    assert 'did you mean %susers?' % PREFIX in proc.stdout + proc.stderr
+    assert aws_proxy.calls == []
