@@ -78,10 +78,10 @@ def sso_profiles(info, user_name, session=DEFAULT_SESSION, template=DEFAULT_TEMP
     profiles, seen = [], {}
     for item in access:
         name = profile_name(template, item['account_id'], item['permission_set'])
+        pair = '%s/%s' % (item['account_id'], item['permission_set'])
         if name in seen:
-            raise AnsibleFilterError('%s: %r gives the name %r to %s and to %s' % (TEMPLATE_VARIABLE, template, name, seen[name],
-                                                                                    '%s/%s' % (item['account_id'], item['permission_set'])))
-        seen[name] = '%s/%s' % (item['account_id'], item['permission_set'])
+            raise AnsibleFilterError('%s: %r gives the name %r to %s and to %s' % (TEMPLATE_VARIABLE, template, name, seen[name], pair))
+        seen[name] = pair
         profiles.append({'name': name, 'sso_session': session, 'sso_account_id': item['account_id'], 'sso_role_name': item['permission_set'],
                          'region': region or info.get('region'), 'output': output})
     return sorted(profiles, key=lambda profile: profile['name'])
