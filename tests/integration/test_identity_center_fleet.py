@@ -101,15 +101,16 @@ def world(moto_server, tmp_path_factory):
     proxy.stop()
 
 
-def run(world, people=None, args=()):
-    """The playbook on the fleet; each host's developer is its Identity Store user (no IAM user)."""
+def run(world, people=None, args=(), extra=None, check=True):
+    """The playbook on the fleet; each host's developer is its Identity Store user (no IAM user); ``extra``: {host: vars}."""
     fleet, tmp = world['fleet'], world['tmp']
-    overrides = {host: {'workstation_iam_user': '', 'workstation_identity_center_user': user} for host, user in DEVELOPERS.items()}
+    overrides = {host: dict({'workstation_iam_user': '', 'workstation_identity_center_user': user}, **(extra or {}).get(host, {}))
+                 for host, user in DEVELOPERS.items()}
     inventory = fleet.inventory(str(tmp / 'inventory.yml'), overrides)
     variables = tmp / 'people.json'
     variables.write_text(json.dumps(people or PEOPLE))
     env = dict(world['proxy'].env, PATH=fleet.path_env())
-    proc = run_playbook(PLAYBOOK, world['home'], env, args=('-i', inventory, '-e', '@%s' % variables, '--diff') + tuple(args))
+    proc = run_playbook(PLAYBOOK, world['home'], env, args=('-i', inventory, '-e', '@%s' % variables, '--diff') + tuple(args), check=check)
     world['outputs'].append(proc.stdout + proc.stderr)
     return proc
 
@@ -262,7 +263,22 @@ def test_5_a_removed_assignment_removes_exactly_that_profile(world):
     assert sorted(sso_profiles_of(world, 'ws2')[0]) == EXPECTED['ws2']  # its files came back
 
 
-def test_6_no_sso_token_in_any_output(world):
-    assert len(world['outputs']) == 4
+def test_6_a_key_profile_of_the_host_is_never_taken_over(world):
+    """ws2 asks for a key profile (its IAM-key variables) named as an SSO profile of the new template: ws2 fails before
+    writing, naming both; the other workstations go on."""
+    before = snapshot(world)
+    extra = {'ws2': {'workstation_identity_center_profile_template': '{permission_set}-{account}',
+                     'workstation_profiles': [{'name': 'PowerUserAccess-123456789012', 'import_csv': '/nonexistent.csv'}]}}
+    proc = run(world, removal(), extra=extra, check=False)
+    assert proc.returncode != 0
+    assert ("workstation_identity_center_user: the SSO profile 'PowerUserAccess-123456789012' (account 123456789012, permission set "
+            "PowerUserAccess) would take the name of the key profile 'PowerUserAccess-123456789012' of "
+            "workstation_profiles[PowerUserAccess-123456789012]") in proc.stdout
+    assert re.search(r'^ws2\s+: .*failed=1', proc.stdout, re.M) and re.search(r'^ws3\s+: .*failed=0', proc.stdout, re.M)
+    assert snapshot(world) == before
+
+
+def test_7_no_sso_token_in_any_output(world):
+    assert len(world['outputs']) == 5
     for output in world['outputs']:
         assert TOKEN not in output and 'accessToken' not in output
