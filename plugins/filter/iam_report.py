@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import textwrap
 
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import ENABLE_STEP
+
 
 def text_table(headers, rows):
     """Lines of a left-aligned table with a rule under the header."""
@@ -99,6 +101,41 @@ def cis_findings_table(findings):
     return lines + notes
 
 
+def _names(values):
+    return ', '.join(values or []) or 'None'
+
+
+def _principal(assignment):
+    kind = 'user' if assignment.get('principal_type') == 'USER' else 'group'
+    return '%s %s' % (kind, assignment.get('principal_name'))
+
+
+def identity_center_tables(info):
+    """An iam_bootstrap_sso_info result as the IAM Identity Center console's lists: the instance and AWS access
+    portal, then Users (with their groups), Groups (with their members), Permission sets (policies, session
+    duration) and Assignments (principal -> permission set on account). When Identity Center is not enabled,
+    says so and how to enable it."""
+    info = info or {}
+    if not info.get('enabled'):
+        return textwrap.wrap('IAM Identity Center is not enabled in this account (no users, groups, permission sets or assignments '
+                             'to show): %s. Then run this again (README: IAM Identity Center).' % ENABLE_STEP, LINE_WIDTH, break_on_hyphens=False)
+    lines = ['IAM Identity Center %s (Identity Store %s, %s)' % (info.get('instance_arn'), info.get('identity_store_id'), info.get('region')),
+             'AWS access portal: %s' % (info.get('start_url') or 'None'), '', 'Identity Center users']
+    lines += text_table(['User name', 'Display name', 'Email', 'Groups'], [
+        [user.get('user_name'), user.get('display_name') or '', user.get('email') or '', _names(user.get('groups'))]
+        for user in info.get('users') or []])
+    lines += ['', 'Identity Center groups'] + text_table(['Group name', 'Members', 'Description'], [
+        [group.get('name'), _names(group.get('members')), group.get('description') or '']
+        for group in info.get('groups') or []])
+    lines += ['', 'Permission sets'] + text_table(['Permission set', 'Session', 'Policies', 'Description'], [
+        [permission_set.get('name'), permission_set.get('session_duration') or '', _names(permission_set.get('managed_policies')),
+         permission_set.get('description') or ''] for permission_set in info.get('permission_sets') or []])
+    lines += ['', 'Account assignments'] + text_table(['Principal', 'Permission set', 'Account'], [
+        [_principal(assignment), assignment.get('permission_set'), assignment.get('account_id')]
+        for assignment in info.get('assignments') or []])
+    return lines
+
+
 class FilterModule:
     """Report layout filters."""
 
@@ -107,4 +144,5 @@ class FilterModule:
             'console_users_table': console_users_table,
             'console_groups_table': console_groups_table,
             'cis_findings_table': cis_findings_table,
+            'identity_center_tables': identity_center_tables,
         }

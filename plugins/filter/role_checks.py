@@ -43,11 +43,18 @@ def role_options(role):
     return _SPECS[role]
 
 
+def entry_point_options(role):
+    """The options of every entry point of a role (main, and such as the workstation role's identity_center)."""
+    with open(os.path.join(ROLES, role, 'meta', 'argument_specs.yml'), encoding='utf-8') as handle:
+        specs = yaml.safe_load(handle)['argument_specs']
+    return {name for spec in specs.values() for name in spec.get('options') or {}}
+
+
 def known_variables(prefix):
     """Every variable name a role (or playbook) of this collection knows under ``prefix``."""
     if prefix in PLAYBOOK_VARIABLES:
         return list(PLAYBOOK_VARIABLES[prefix])
-    return sorted(role_options(prefix)) + list(OUTPUTS.get(prefix, ()))
+    return sorted(entry_point_options(prefix)) + list(OUTPUTS.get(prefix, ()))
 
 
 def unknown_role_variables(names, prefix):

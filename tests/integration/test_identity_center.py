@@ -27,16 +27,17 @@ from tests.utils.aws_proxy import Faults
 from tests.utils.sandbox import SANDBOX_ACCESS_KEY_ID, SANDBOX_REGION, SANDBOX_SECRET_ACCESS_KEY
 
 PLAYBOOK = os.path.join(ROOT, 'playbooks', 'identity_center.yml')
-TASKS = ('Identity Store users and groups', 'Permission sets', 'Account assignments')
+# The account_admin role's Identity Center tasks, which the playbook runs.
+IDENTITIES, PERMISSION_SETS, ASSIGNMENTS = TASKS = tuple('awsbootstrap.iam.account_admin : Identity Center ' + name for name in (
+    'users and groups with their members', 'permission sets', 'account assignments'))
 ACCOUNT = '123456789012'
 POLICY = 'arn:aws:iam::aws:policy/%s'
 PEOPLE = {
-    'identity_center_users': [
-        {'user_name': 'alice', 'display_name': 'Alice Martin', 'given_name': 'Alice', 'family_name': 'Martin', 'email': 'alice@example.com'},
-        {'user_name': 'bob', 'display_name': 'Bob Kim', 'given_name': 'Bob', 'family_name': 'Kim'},
+    'account_admin_identity_center_users': [
+        {'user_name': 'alice', 'display_name': 'Alice Martin', 'given_name': 'Alice', 'family_name': 'Martin', 'email': 'alice@example.com',
+         'groups': ['Administrators']},
+        {'user_name': 'bob', 'display_name': 'Bob Kim', 'given_name': 'Bob', 'family_name': 'Kim', 'groups': ['PowerUsers']},
     ],
-    'identity_center_administrators': ['alice'],
-    'identity_center_power_users': ['bob'],
 }
 # What the account holds after the playbook with PEOPLE (written from the issue, not from the modules' output).
 EXPECTED = {
@@ -134,11 +135,11 @@ def test_check_mode_on_a_fresh_account_writes_nothing_and_reports_every_change(a
     assert aws_proxy.write_calls() == []
     assert all(results[task]['changed'] for task in TASKS)
     assert account_state(sandbox) == empty
-    identities = results['Identity Store users and groups']
+    identities = results[IDENTITIES]
     assert identities['diff']['after']['groups']['Administrators']['members'] == ['alice']
     assert identities['diff']['before']['users']['bob'] == {}
-    assert results['Permission sets']['diff']['after']['permission_sets']['PowerUserAccess']['managed_policies'] == [POLICY % 'PowerUserAccess']
-    assert results['Account assignments']['diff']['after']['assignments'] == [
+    assert results[PERMISSION_SETS]['diff']['after']['permission_sets']['PowerUserAccess']['managed_policies'] == [POLICY % 'PowerUserAccess']
+    assert results[ASSIGNMENTS]['diff']['after']['assignments'] == [
         '%s AdministratorAccess: GROUP Administrators' % ACCOUNT, '%s PowerUserAccess: GROUP PowerUsers' % ACCOUNT]
     # The groups and permission sets the assignments need come from earlier tasks: warned about, not failed.
     assert 'an earlier task may create it' in proc.stdout
@@ -155,10 +156,9 @@ def change_with_diff(aws_proxy, sandbox, home, tmp_path):
     admin_ps = next(arn for arn in sso.list_permission_sets(InstanceArn=instance_arn)['PermissionSets']
                     if sso.describe_permission_set(InstanceArn=instance_arn, PermissionSetArn=arn)['PermissionSet']['Name'] == 'AdministratorAccess')
     sso.provision_permission_set(InstanceArn=instance_arn, PermissionSetArn=admin_ps, TargetType='AWS_ACCOUNT', TargetId=ACCOUNT)
-    changed = dict(PEOPLE, identity_center_users=PEOPLE['identity_center_users'] + [
-        {'user_name': 'carol', 'display_name': 'Carol Diaz', 'given_name': 'Carol', 'family_name': 'Diaz'}],
-        identity_center_power_users=['bob', 'carol'])
-    changed['identity_center_permission_sets'] = [
+    changed = {'account_admin_identity_center_users': PEOPLE['account_admin_identity_center_users'] + [
+        {'user_name': 'carol', 'display_name': 'Carol Diaz', 'given_name': 'Carol', 'family_name': 'Diaz', 'groups': ['PowerUsers']}]}
+    changed['account_admin_identity_center_permission_sets'] = [
         {'name': 'AdministratorAccess', 'description': 'AWS managed AdministratorAccess', 'session_duration': 'PT2H',
          'managed_policies': ['AdministratorAccess']},
         {'name': 'PowerUserAccess', 'description': 'AWS managed PowerUserAccess', 'session_duration': 'PT480M', 'managed_policies': ['PowerUserAccess']},
@@ -169,7 +169,7 @@ def change_with_diff(aws_proxy, sandbox, home, tmp_path):
     assert '-            "session_duration": "PT4H"\n' in proc.stdout and '+            "session_duration": "PT2H"\n' in proc.stdout
     assert '+                "carol"' in proc.stdout and '+            "user_name": "carol"' in proc.stdout
     # PT480M is PT8H: PowerUserAccess does not change; the assignments neither.
-    assert 'PowerUserAccess": {' not in proc.stdout.split('TASK [Permission sets]')[1].split('TASK [Account assignments]')[0]
+    assert 'PowerUserAccess": {' not in proc.stdout.split(PERMISSION_SETS + ']')[1].split(ASSIGNMENTS + ']')[0]
     assert 'changed=2 ' in proc.stdout
     assert writes(aws_proxy) == ['CreateGroupMembership', 'CreateUser', 'ProvisionPermissionSet', 'UpdatePermissionSet']
     provision = next(call for call in aws_proxy.write_calls() if call.action == 'ProvisionPermissionSet')

@@ -41,6 +41,8 @@ def test_every_playbook_runs_without_a_warning(aws_proxy, home):
     outputs['bootstrap.yml --check --diff'] = playbook('bootstrap.yml', aws_proxy, home, '--check', '--diff')
     outputs['report.yml'] = playbook('report.yml', aws_proxy, home)
     outputs['rotate_keys.yml'] = playbook('rotate_keys.yml', aws_proxy, home, '-e', 'rotate_keys_force=true')
+    people = '@' + os.path.join(ROOT, 'benchmarks', 'identity_center_people.json')
+    outputs['identity_center.yml'] = playbook('identity_center.yml', aws_proxy, home, '-e', people)
     found = {name: warnings(output) for name, output in outputs.items() if warnings(output)}
     assert found == {}
 

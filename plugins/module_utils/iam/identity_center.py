@@ -297,12 +297,16 @@ def instance_of(arn, identity_store_id):
     return {'arn': arn, 'identity_store_id': identity_store_id, 'partition': (arn_parts(arn) or {}).get('partition') or 'aws'}
 
 
-def find_instance(client, instance_arn=None, snapshot=None):
+def find_instance(client, instance_arn=None, snapshot=None, required=True):
     """{'arn', 'identity_store_id', 'partition'} of the account's Identity Center instance: ListInstances,
-    or the snapshot of an earlier task (which found it so)."""
+    or the snapshot of an earlier task (which found it so). Not ``required``: None when the account has
+    no active instance and none was named."""
     if snapshot:
         return instance_of(snapshot['instance_arn'], snapshot['identity_store_id'])
-    instance = choose_instance(read_pages(client, 'ListInstances', 'Instances') or [], instance_arn)
+    instances = read_pages(client, 'ListInstances', 'Instances') or []
+    if not required and instance_arn is None and not any(item.get('Status', 'ACTIVE') == 'ACTIVE' for item in instances):
+        return None
+    instance = choose_instance(instances, instance_arn)
     return instance_of(instance['InstanceArn'], instance['IdentityStoreId'])
 
 
