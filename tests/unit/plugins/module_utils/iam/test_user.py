@@ -2,15 +2,18 @@
 # Copyright: awsbootstrap.iam contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Pure plans of a user (iam/user.py): no I/O, no AWS."""
+"""A user (iam/user.py): its pure plans, and what read_user reads (against moto, in process)."""
 
 from __future__ import annotations
+
+import datetime
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import PASSWORD_CHANGE
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import desired_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import password_needed
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import plan_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import read_user
 
 
 # --- users ----------------------------------------------------------------------------------------
@@ -97,3 +100,92 @@ def test_new_user_with_access_key():
     plan, key_plan = plan_user(None, want_user(access_key_state='present', groups=['PowerUsers']))
     assert plan.operations == ['CreateUser', 'AddUserToGroup', 'CreateAccessKey']
     assert key_plan.create and plan.after['access_keys'] == ['(new access key) Active (in use)']
+
+
+# --- read_user against moto (in process) ---------------------------------------------------------
+
+ACCOUNT = '123456789012'
+CREATED = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+# What Ansible's argument spec fills in for an option left out (None, or its default).
+USER_DEFAULTS = dict(path=None, tags=None, purge_tags=True, groups=None, purge_groups=False, console_access=None,
+                     password=None, password_reset_required=True, update_password='on_create', access_key_state=None,
+                     access_key_in_use=None, access_key_max_age_days=None, retire_other_access_keys=False,
+                     credentials_csv=None, state='present')
+
+
+def user_entry(name, **options):
+    return dict(USER_DEFAULTS, name=name, **options)
+
+
+def want_alice(**options):
+    return desired_user(user_entry('alice', **options))
+
+
+def details_of_alice(**overrides):
+    """alice's UserDetailList entry, deliberately unlike the user moto holds: what read_user returns must come from it."""
+    detail = {'Path': '/from-details/', 'UserName': 'alice', 'UserId': 'AIDADETAILS00000001',
+              'Arn': 'arn:aws:iam::%s:user/from-details/alice' % ACCOUNT, 'CreateDate': CREATED,
+              'GroupList': ['Zeta', 'Admins'], 'AttachedManagedPolicies': [],
+              'Tags': [{'Key': 'team', 'Value': 'ops'}, {'Key': 'cost', 'Value': '42'}]}
+    detail.update(overrides)
+    return detail
+
+
+def test_read_user_with_no_details_entry_is_no_user_and_no_call(iam):
+    _raw, client, calls = iam
+    desired = want_alice(groups=['Admins'], console_access=True, access_key_state='present')
+    assert read_user(client, desired, None) is None
+    assert calls == []
+
+
+def test_read_user_takes_identity_tags_and_groups_from_details_without_a_call(iam):
+    _raw, client, calls = iam
+    current = read_user(client, want_alice(groups=['Admins']), details=details_of_alice())
+    assert current == {
+        'user_name': 'alice', 'user_id': 'AIDADETAILS00000001', 'arn': 'arn:aws:iam::123456789012:user/from-details/alice',
+        'path': '/from-details/', 'create_date': '2024-01-02T03:04:05+00:00', 'tags': {'team': 'ops', 'cost': '42'},
+        'groups': ['Admins', 'Zeta'],
+    }
+    assert calls == []
+
+
+def test_read_user_from_details_without_groups_or_tags(iam):
+    _raw, client, calls = iam
+    current = read_user(client, want_alice(groups=[]), details=details_of_alice(GroupList=[], Tags=[]))
+    assert current['groups'] == [] and current['tags'] == {}
+    current = read_user(client, want_alice(), details=details_of_alice())
+    assert 'groups' not in current  # groups not managed: not part of the current state
+    assert calls == []
+
+
+def test_read_user_from_details_makes_only_the_optional_reads(iam):
+    raw, client, calls = iam
+    raw.create_user(UserName='alice')
+    raw.create_login_profile(UserName='alice', Password='Sup3r-Secret-Pass!')
+    raw.create_user(UserName='bob')  # no login profile, no key
+    key_id = raw.create_access_key(UserName='alice')['AccessKey']['AccessKeyId']
+    del calls[:]
+    current = read_user(client, want_alice(groups=['Admins'], console_access=True, access_key_state='present'),
+                        details=details_of_alice())
+    assert sorted(calls) == ['GetLoginProfile', 'ListAccessKeys']
+    assert current['path'] == '/from-details/' and current['groups'] == ['Admins', 'Zeta']
+    # moto does not keep PasswordResetRequired: only the profile's presence is checked here.
+    assert sorted(current['login_profile']) == ['password_reset_required']
+    assert [(key['access_key_id'], key['status']) for key in current['access_keys']] == [(key_id, 'Active')]
+    del calls[:]
+    bob = read_user(client, desired_user(user_entry('bob', console_access=False, access_key_state='absent')),
+                    details=details_of_alice(UserName='bob', Arn='arn:aws:iam::%s:user/from-details/bob' % ACCOUNT))
+    assert sorted(calls) == ['GetLoginProfile', 'ListAccessKeys']
+    assert bob['user_name'] == 'bob' and bob['login_profile'] is None and bob['access_keys'] == []
+    assert 'groups' not in bob
+
+
+def test_read_user_without_details_reads_the_user(iam):
+    raw, client, calls = iam
+    raw.create_group(GroupName='Admins')
+    raw.create_user(UserName='alice', Path='/staff/', Tags=[{'Key': 'team', 'Value': 'ops'}])
+    raw.add_user_to_group(GroupName='Admins', UserName='alice')
+    del calls[:]
+    current = read_user(client, want_alice(groups=['Admins']))
+    assert calls == ['GetUser', 'ListGroupsForUser']
+    assert (current['path'], current['tags'], current['groups']) == ('/staff/', {'team': 'ops'}, ['Admins'])
