@@ -126,20 +126,13 @@ group:
       sample: [Administrator]
 """
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.batch import run_one
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.batch import single_resource_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import GROUP_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import desired_group
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
-
-ARGUMENT_SPEC = dict(GROUP_OPTIONS)
-
-
-def run(module):
-    return run_one(module, 'groups', desired_group(module.params))
 
 
 def main():
-    run_iam_module(ARGUMENT_SPEC, run)
+    single_resource_module(GROUP_OPTIONS, 'groups', desired_group)
 
 
 if __name__ == '__main__':

@@ -207,20 +207,13 @@ deleted_access_keys:
   sample: [AKIAI44QH8DHBEXAMPLE]
 """
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.batch import run_one
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.batch import single_resource_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import USER_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import desired_user
 
-ARGUMENT_SPEC = dict(USER_OPTIONS)
-
-
-def run(module):
-    return run_one(module, 'users', desired_user(module.params))
-
 
 def main():
-    run_iam_module(ARGUMENT_SPEC, run)
+    single_resource_module(USER_OPTIONS, 'users', desired_user)
 
 
 if __name__ == '__main__':

@@ -25,6 +25,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import read_group
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import reads_needed
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.passwords import read_password_policy
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import read_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import apply_removal
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import apply_user_run
@@ -155,3 +156,9 @@ def run_one(module, option, desired):
     entries = {'groups': [], 'users': [], option: [desired]}
     prepared = prepare_entries(module, client, EntityRead(module, client), entries['groups'], entries['users'])
     return apply_entries(module, client, prepared)[option][0]
+
+
+def single_resource_module(options, option, desire):
+    """The main() of iam_bootstrap_group / iam_bootstrap_user: ``options`` (the argument spec), checked by
+    ``desire`` into the one entry of ``option``."""
+    run_iam_module(dict(options), lambda module: run_one(module, option, desire(module.params)))

@@ -60,12 +60,8 @@ class Prepared:
     __slots__ = ('kind', 'desired', 'current', 'plan', 'password', 'key_plan')
 
     def __init__(self, kind, desired, current, plan, password=None, key_plan=None):
-        self.kind = kind
-        self.desired = desired
-        self.current = current
-        self.plan = plan
-        self.password = password
-        self.key_plan = key_plan
+        self.kind, self.desired, self.current, self.plan = kind, desired, current, plan
+        self.password, self.key_plan = password, key_plan
 
     def __repr__(self):
         return 'Prepared(%s %s: %s)' % (self.kind, self.desired.get('name'), ', '.join(self.plan.operations) or 'no change')

@@ -19,6 +19,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import resolve_policy_arns
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
+from tests.utils.iam_entries import group_entry
 
 
 ADMIN_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess'
@@ -108,17 +109,11 @@ def test_group_removal_order():
 
 ACCOUNT = '123456789012'
 READ_ONLY_ARN = 'arn:aws:iam::aws:policy/ReadOnlyAccess'
-GROUP_DEFAULTS = dict(path=None, managed_policies=None, purge_policies=False, inline_policies=None,
-                      purge_inline_policies=False, state='present')
 # Admins's GroupDetailList entry (GetAccountAuthorizationDetails) with ReadOnlyAccess attached.
 ADMINS_DETAIL = {'Path': '/', 'GroupName': 'Admins', 'GroupId': 'AGPAADMINS000000001', 'Arn': 'arn:aws:iam::%s:group/Admins' % ACCOUNT,
                  'CreateDate': datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc), 'GroupPolicyList': [],
                  'AttachedManagedPolicies': [{'PolicyName': 'ReadOnlyAccess', 'PolicyArn': READ_ONLY_ARN},
                                              {'PolicyName': 'PowerUserAccess', 'PolicyArn': POWER_ARN}]}
-
-
-def group_entry(name, **options):
-    return dict(GROUP_DEFAULTS, name=name, **options)
 
 
 def group_wanting(name, *policies):

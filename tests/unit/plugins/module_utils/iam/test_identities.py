@@ -23,28 +23,16 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities im
     snapshot_from_details,
 )
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
+from tests.utils.iam_entries import GROUP_DEFAULTS
+from tests.utils.iam_entries import USER_DEFAULTS
+from tests.utils.iam_entries import group_entry
+from tests.utils.iam_entries import user_entry
 
 ACCOUNT = '123456789012'
 READ_ONLY_ARN = 'arn:aws:iam::aws:policy/ReadOnlyAccess'
 POWER_ARN = 'arn:aws:iam::aws:policy/PowerUserAccess'
 DOC = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:ListAllMyBuckets', 'Resource': '*'}]}
 OTHER_DOC = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Deny', 'Action': 'iam:*', 'Resource': '*'}]}
-
-# What Ansible's argument spec fills in for an option left out of one entry (None, or its default).
-GROUP_DEFAULTS = dict(path=None, managed_policies=None, purge_policies=False, inline_policies=None,
-                      purge_inline_policies=False, state='present')
-USER_DEFAULTS = dict(path=None, tags=None, purge_tags=True, groups=None, purge_groups=False, console_access=None,
-                     password=None, password_reset_required=True, update_password='on_create', access_key_state=None,
-                     access_key_in_use=None, access_key_max_age_days=None, retire_other_access_keys=False,
-                     credentials_csv=None, state='present')
-
-
-def group_entry(name, **options):
-    return dict(GROUP_DEFAULTS, name=name, **options)
-
-
-def user_entry(name, **options):
-    return dict(USER_DEFAULTS, name=name, **options)
 
 
 def params(groups=(), users=()):
@@ -309,7 +297,6 @@ def test_no_account_without_arns():
     assert account_from_arns([]) == (None, None)
     assert account_from_arns(['nope', None, 'arn:aws:s3:::bucket']) == (None, None)
     assert account_facts(None, None) == {'account_id': None, 'sign_in_url': None}
-
 
 
 def test_names_given_twice_in_another_case_are_duplicates():

@@ -14,6 +14,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import d
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import password_needed
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import plan_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import read_user
+from tests.utils.iam_entries import user_entry
 
 
 # --- users ----------------------------------------------------------------------------------------
@@ -106,15 +107,6 @@ def test_new_user_with_access_key():
 
 ACCOUNT = '123456789012'
 CREATED = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
-# What Ansible's argument spec fills in for an option left out (None, or its default).
-USER_DEFAULTS = dict(path=None, tags=None, purge_tags=True, groups=None, purge_groups=False, console_access=None,
-                     password=None, password_reset_required=True, update_password='on_create', access_key_state=None,
-                     access_key_in_use=None, access_key_max_age_days=None, retire_other_access_keys=False,
-                     credentials_csv=None, state='present')
-
-
-def user_entry(name, **options):
-    return dict(USER_DEFAULTS, name=name, **options)
 
 
 def want_alice(**options):
