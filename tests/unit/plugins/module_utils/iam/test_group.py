@@ -105,6 +105,14 @@ def test_group_removal_order():
     assert plan_group(None, want_group(state='absent')).actions == []
 
 
+def test_group_options_are_checked():
+    with pytest.raises(OptionError, match='^inline_policies.bad name: '):
+        desired_group({'name': 'G', 'inline_policies': {'bad name': {'Statement': [{'Effect': 'Allow', 'Action': '*'}]}}})
+    desired = desired_group({'name': 'G', 'managed_policies': ['AdministratorAccess'], 'inline_policies': {
+        'p': '{"Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}'}})
+    assert desired['inline_policies']['p']['Statement'][0]['Action'] == 's3:Get*'
+
+
 # --- prepare_group against moto (in process) ------------------------------------------------------
 
 ACCOUNT = '123456789012'

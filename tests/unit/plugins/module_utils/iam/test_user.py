@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import PASSWORD_CHANGE
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import desired_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import password_needed
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import plan_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import read_user
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 from tests.utils.iam_entries import user_entry
 
 
@@ -101,6 +104,41 @@ def test_new_user_with_access_key():
     plan, key_plan = plan_user(None, want_user(access_key_state='present', groups=['PowerUsers']))
     assert plan.operations == ['CreateUser', 'AddUserToGroup', 'CreateAccessKey']
     assert key_plan.create and plan.after['access_keys'] == ['(new access key) Active (in use)']
+
+
+# --- options checked together ----------------------------------------------------------------------
+
+def user_params(**options):
+    params = dict(name='alice', state='present', purge_tags=True, purge_groups=False, password_reset_required=True,
+                  update_password='on_create', retire_other_access_keys=False)
+    params.update(options)
+    return params
+
+
+@pytest.mark.parametrize('options, option, rule', [
+    ({'password': 'Secret-Pass-1', 'console_access': False}, 'password', 'console_access=true'),
+    ({'password': 'Secret-Pass-1'}, 'password', 'console_access=true'),
+    ({'console_access': True, 'update_password': 'always'}, 'update_password', 'needs password'),
+    ({'access_key_in_use': 'AKIAIOSFODNN7EXAMPLE'}, 'access_key_in_use', 'access_key_state=present'),
+    ({'access_key_state': 'absent', 'retire_other_access_keys': True}, 'retire_other_access_keys', 'access_key_state=present'),
+    ({'access_key_state': 'present', 'retire_other_access_keys': True}, 'retire_other_access_keys', 'needs access_key_in_use'),
+    ({'access_key_state': 'present', 'access_key_max_age_days': 0}, 'access_key_max_age_days', 'at least 1'),
+    ({'credentials_csv': '/tmp/x.csv'}, 'credentials_csv', 'needs console_access'),
+    ({'groups': ['Admins', 'bad group']}, 'groups', 'may only contain'),
+    ({'console_access': True, 'password': 'x' * 129}, 'password', 'at most 128'),
+])
+def test_conflicting_or_bad_user_options(options, option, rule):
+    with pytest.raises(OptionError) as raised:
+        desired_user(user_params(**options))
+    assert raised.value.option == option
+    assert rule in raised.value.message
+
+
+def test_password_shape_errors_never_repeat_the_password():
+    secret = 'Sekr3t\nPass'
+    with pytest.raises(OptionError) as raised:
+        desired_user(user_params(console_access=True, password=secret))
+    assert secret not in raised.value.message and 'Sekr3t' not in raised.value.message
 
 
 # --- read_user against moto (in process) ---------------------------------------------------------
