@@ -39,6 +39,8 @@ notes:
   - API calls on a re-run with nothing to change are one GetAccountAuthorizationDetails (per 1000 users
     and groups in the account), and GetLoginProfile / ListAccessKeys for the users whose
     O(users[].console_access) / O(users[].access_key_state) is set.
+  - A managed policy to attach is looked up once (GetPolicy), whatever the number of groups it is given for; the
+    groups users join are checked against the account read (or O(groups)), with no GetGroup.
   - Besides the permissions of the single-entry modules, the caller needs
     C(iam:GetAccountAuthorizationDetails) (AdministratorAccess and the root user have it).
   - The sign-in URL is made from the account id found in the users' and groups' ARNs; only when there
