@@ -10,6 +10,7 @@ from __future__ import annotations
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import fleet_report
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import holder_id
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import workstation_entries
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_keys import NO_KEY
 
 OUTCOMES = ('ok', 'created', 'rotated', 'removed', 'failed', 'blocked')
 
@@ -29,7 +30,7 @@ def fleet_gathered(info, host, user, user_found, entries):
     return {
         'host': host, 'user': user, 'user_found': bool(user_found), 'files_error': files_error,
         'errors': list((entries or {}).get('errors') or []), 'entries': list((entries or {}).get('entries') or []),
-        'profiles': {profile['name']: profile.get('access_key_id') or '' for profile in info['profiles']} if readable else None,
+        'profiles': {profile['name']: profile.get('access_key_id') or NO_KEY for profile in info['profiles']} if readable else None,
     }
 
 

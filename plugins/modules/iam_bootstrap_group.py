@@ -19,54 +19,6 @@ description:
   - Membership is managed from the user's side, with O(awsbootstrap.iam.iam_bootstrap_user#module:groups).
 author:
   - awsbootstrap.iam maintainers (@awsbootstrap)
-options:
-  name:
-    description:
-      - Name of the group (1 to 128 letters, digits and C(+=,.@_-)).
-    type: str
-    required: true
-  path:
-    description:
-      - Path of the group, such as C(/) or C(/admins/). Begins and ends with C(/).
-      - When not set, a new group gets C(/) and the path of an existing group is left as it is.
-    type: str
-  managed_policies:
-    description:
-      - Managed policies to attach, as ARNs or as names of AWS managed policies (such as
-        C(AdministratorAccess), or C(service-role/NAME) for one under a path).
-      - A name is looked up directly as C(arn:PARTITION:iam::aws:policy/NAME) in the caller's partition
-        (one GetPolicy call, never a listing of all policies); the module fails, before any change,
-        naming this option, when a policy to attach does not exist.
-      - When not set, attached policies are left as they are.
-    type: list
-    elements: str
-  purge_policies:
-    description:
-      - Detach the managed policies that are attached but not in O(managed_policies).
-      - Only used when O(managed_policies) is set.
-    type: bool
-    default: false
-  inline_policies:
-    description:
-      - Inline policies of the group, name to policy document (a dict or a JSON string).
-      - Documents are compared by meaning, not text (statement order, single values versus lists),
-        so a document written differently is not put again.
-      - When not set, inline policies are left as they are (and not read).
-    type: dict
-  purge_inline_policies:
-    description:
-      - Delete the inline policies that exist but are not in O(inline_policies).
-      - Only used when O(inline_policies) is set.
-    type: bool
-    default: false
-  state:
-    description:
-      - C(present) creates or updates the group.
-      - C(absent) detaches its managed policies, deletes its inline policies, removes its members and
-        then deletes the group.
-    type: str
-    choices: [present, absent]
-    default: present
 attributes:
   check_mode:
     support: full
@@ -79,6 +31,7 @@ notes:
     ListAttachedGroupPolicies and ListGroupPolicies (plus GetGroupPolicy per inline policy given).
   - Throttling, 5xx answers and IAM's short delay after a create are retried.
 extends_documentation_fragment:
+  - awsbootstrap.iam.iam_entries.group
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -173,28 +126,13 @@ group:
       sample: [Administrator]
 """
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import apply_group
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.batch import single_resource_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import GROUP_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import desired_group
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import prepare_group
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import read_group
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import reads_needed
-
-ARGUMENT_SPEC = dict(GROUP_OPTIONS)
-
-
-def run(module):
-    desired = desired_group(module.params)
-    client = iam_client(module)
-    current = read_group(client, desired['name'], reads_needed(desired))
-    desired, plan = prepare_group(client, desired, current)
-    return apply_group(module, client, desired, current, plan)
 
 
 def main():
-    run_iam_module(ARGUMENT_SPEC, run)
+    single_resource_module(GROUP_OPTIONS, 'groups', desired_group)
 
 
 if __name__ == '__main__':

@@ -13,7 +13,7 @@ version_added: 1.0.0
 description:
   - Brings a list of IAM groups and a list of IAM users to their desired state in one task. Each entry
     takes the options of M(awsbootstrap.iam.iam_bootstrap_group) or M(awsbootstrap.iam.iam_bootstrap_user)
-    and means exactly what it means there; this page lists them briefly.
+    and means exactly what it means there.
   - The account's users and groups are read once, with GetAccountAuthorizationDetails (one call per
     1000 of them), instead of two or three reads per entry. Only what that call does not return is read
     per entry (login profile, access keys, and for a user being removed its credentials).
@@ -28,113 +28,6 @@ description:
     read only their own entry and suit large accounts and per-host loops better.
 author:
   - awsbootstrap.iam maintainers (@awsbootstrap)
-options:
-  groups:
-    description:
-      - The groups, each with the options of M(awsbootstrap.iam.iam_bootstrap_group). A name may be
-        given only once.
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      name:
-        description: Name of the group.
-        type: str
-        required: true
-      path:
-        description: Path of the group (C(/) for a new group when not set).
-        type: str
-      managed_policies:
-        description:
-          - Managed policies to attach, as ARNs or names of AWS managed policies. Each one not attached
-            yet is looked up once (GetPolicy), whatever the number of groups it is given for.
-        type: list
-        elements: str
-      purge_policies:
-        description: Detach the managed policies not in O(groups[].managed_policies).
-        type: bool
-        default: false
-      inline_policies:
-        description: Inline policies, name to document (dict or JSON string), compared by meaning.
-        type: dict
-      purge_inline_policies:
-        description: Delete the inline policies not in O(groups[].inline_policies).
-        type: bool
-        default: false
-      state:
-        description: V(absent) detaches the policies, deletes the inline ones, removes the members, then deletes the group.
-        type: str
-        choices: [present, absent]
-        default: present
-  users:
-    description:
-      - The users, each with the options of M(awsbootstrap.iam.iam_bootstrap_user). A name may be
-        given only once.
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      name:
-        description: Name of the user.
-        type: str
-        required: true
-      path:
-        description: Path of the user (C(/) for a new user when not set).
-        type: str
-      tags:
-        description: Tags of the user; left as they are when not set.
-        type: dict
-      purge_tags:
-        description: Remove the tags not in O(users[].tags).
-        type: bool
-        default: true
-      groups:
-        description: Groups the user is in. Each must exist or be created by O(groups) in the same task.
-        type: list
-        elements: str
-      purge_groups:
-        description: Remove the user from the groups not in O(users[].groups).
-        type: bool
-        default: false
-      console_access:
-        description: V(true) makes sure the user has a login profile, V(false) deletes it; unmanaged when not set.
-        type: bool
-      password:
-        description:
-          - Console password set when the login profile is created (or every run with O(users[].update_password=always)).
-          - When not set, a password satisfying the account's policy is generated and returned once.
-        type: str
-      password_reset_required:
-        description: Whether the user must choose a new password at the first sign-in.
-        type: bool
-        default: true
-      update_password:
-        description: V(on_create) sets the password only with a new login profile, V(always) on every run.
-        type: str
-        choices: [on_create, always]
-        default: on_create
-      access_key_state:
-        description: V(present) - one active key that its holder has; V(absent) - no access key.
-        type: str
-        choices: [present, absent]
-      access_key_in_use:
-        description: Id of the key the holder has; an empty string means the holder has none.
-        type: str
-      access_key_max_age_days:
-        description: Make a new key when the one in use is older than this many days.
-        type: int
-      retire_other_access_keys:
-        description: Delete every key but the one in use (and one made by this run).
-        type: bool
-        default: false
-      credentials_csv:
-        description: Controller path of a console-format CSV to write a new password or key to (mode C(0600)).
-        type: path
-      state:
-        description: V(absent) removes the user and everything attached to it, in the order M(awsbootstrap.iam.iam_bootstrap_user) documents.
-        type: str
-        choices: [present, absent]
-        default: present
 attributes:
   check_mode:
     support: full
@@ -146,6 +39,8 @@ notes:
   - API calls on a re-run with nothing to change are one GetAccountAuthorizationDetails (per 1000 users
     and groups in the account), and GetLoginProfile / ListAccessKeys for the users whose
     O(users[].console_access) / O(users[].access_key_state) is set.
+  - A managed policy to attach is looked up once (GetPolicy), whatever the number of groups it is given for; the
+    groups users join are checked against the account read (or O(groups)), with no GetGroup.
   - Besides the permissions of the single-entry modules, the caller needs
     C(iam:GetAccountAuthorizationDetails) (AdministratorAccess and the root user have it).
   - The sign-in URL is made from the account id found in the users' and groups' ARNs; only when there
@@ -154,6 +49,8 @@ notes:
     there.
   - Throttling, 5xx answers and IAM's short delay after a create are retried.
 extends_documentation_fragment:
+  - awsbootstrap.iam.iam_entries.groups
+  - awsbootstrap.iam.iam_entries.users
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -311,39 +208,10 @@ account_snapshot:
   sample: {}
 """
 
-import functools
-
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor import Executor
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sts_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_keys import known_views
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import GROUP_OPTIONS
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import apply_group
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import prepare_group
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import account_facts
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import account_from_arns
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import application_order
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import check_group_references
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import combined_diff
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import desired_identities
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import entry_errors
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import known
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import read_identities
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import result_arns
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import settle_memberships
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import snapshot_from_details
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.passwords import read_password_policy
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import handed_on
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import run_identities
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import USER_OPTIONS
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import read_user
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import account_alias_reader
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import apply_removal
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import apply_user_run
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import prepare_removal
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import prepare_user
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_removal import plan_user_removal
 
 ARGUMENT_SPEC = dict(
     groups=dict(type='list', elements='dict', default=[], options=GROUP_OPTIONS),
@@ -351,68 +219,8 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def prepare(module, client, groups, users, snapshot):
-    """Every entry's plan, and every check that needs IAM, before the first write."""
-    prepared = {'groups': [], 'users': []}
-    verified = set()
-    for desired in groups:
-        with entry_errors(desired['label']):
-            current = known(snapshot, 'groups', desired['name'])
-            resolved, plan = prepare_group(client, desired, current, verified)
-        prepared['groups'].append((resolved, current, plan))
-    password_policy = functools.lru_cache(maxsize=None)(lambda: read_password_policy(client))
-    for desired in users:
-        with entry_errors(desired['label']):
-            if desired['state'] == 'absent':
-                # A user the account does not have needs no removal reads.
-                found = known(snapshot, 'users', desired['name']) is not None
-                prepared['users'].append(prepare_removal(module, client, desired) if found else plan_user_removal(None))
-            else:
-                current = read_user(client, desired, known(snapshot, 'users', desired['name']))
-                prepared['users'].append(prepare_user(client, desired, current, password_policy))
-    return prepared
-
-
-def apply_entry(module, client, executor, account_alias, option, desired, prepared):
-    if option == 'groups':
-        resolved, current, plan = prepared
-        return apply_group(module, client, resolved, current, plan, executor)
-    if desired['state'] == 'absent':
-        return apply_removal(module, client, prepared, executor)
-    return apply_user_run(module, client, prepared, executor, account_alias)
-
-
-def run(module):
-    groups, users = desired_identities(module.params)
-    client = iam_client(module)
-    details = read_identities(client)
-    snapshot = snapshot_from_details(details)
-    check_group_references(groups, users, snapshot)
-    entries = {'groups': groups, 'users': users}
-    prepared = prepare(module, client, groups, users, snapshot)
-    results = {'groups': [None] * len(groups), 'users': [None] * len(users)}
-    executor = Executor(client)
-    account_alias = account_alias_reader(client)
-    for option, index in application_order(groups, users):
-        desired = entries[option][index]
-        with entry_errors(desired['label']):
-            outcome = apply_entry(module, client, executor, account_alias, option, desired, prepared[option][index])
-        results[option][index] = dict(outcome, name=desired['name'], state=desired['state'])
-    settle_memberships(results)
-    diff = combined_diff(results)
-    partition, account_id = account_from_arns(result_arns(snapshot, results))
-    if account_id is None:
-        caller = read(sts_client(module), 'GetCallerIdentity') or {}
-        partition, account_id = account_from_arns([caller.get('Arn')])
-    changed = any(entry['changed'] for entry in results['groups'] + results['users'])
-    result = dict(changed=changed, diff=diff, account_snapshot=handed_on(changed, details=details, access_keys=known_views(results['users'])),
-                  **results)
-    result.update(account_facts(partition, account_id))
-    return result
-
-
 def main():
-    run_iam_module(ARGUMENT_SPEC, run)
+    run_iam_module(ARGUMENT_SPEC, run_identities)
 
 
 if __name__ == '__main__':

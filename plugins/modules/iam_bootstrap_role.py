@@ -149,20 +149,11 @@ role:
       sample: [arn:aws:iam::aws:policy/AWSSupportAccess]
 """
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor import Executor
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import IAMFailure
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_partition
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import error_code
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sts_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import checked_policy_arns
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import account_trust_policy
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import apply_role
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import desired_role
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import plan_role
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import read_role
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import role_result
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import prepare_role
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import SNAPSHOT_OPTION
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import checked_snapshot
 
@@ -178,44 +169,11 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def apply(client, actions):
-    """Apply the plan; a CreateRole met by an existing role (a retried create, or a race) counts as done."""
-    executor = Executor(client)
-    responses = []
-    for action in actions:
-        try:
-            responses.append((action, executor.run(action)))
-        except IAMFailure as failure:
-            if action.operation != 'CreateRole' or error_code(failure.exception) != 'EntityAlreadyExists':
-                raise
-            executor.settling = True
-            responses.append((action, None))
-    return responses
-
-
 def run(module):
     desired = desired_role(module.params)
     snapshot = checked_snapshot(module.params['account_snapshot'])
     client = iam_client(module)
-    current = read_role(client, desired['name'], removing=desired['state'] == 'absent', details=snapshot.get('details'))
-    partition = arn_partition(current['arn']) if current else None
-    if desired['state'] == 'present' and current is None and desired['trust_policy'] is None:
-        caller = read(sts_client(module), 'GetCallerIdentity')
-        partition = arn_partition(caller['Arn'])
-        desired['trust_policy'] = account_trust_policy(partition, caller['Account'])
-    if desired['managed_policies'] is not None and desired['state'] == 'present':
-        desired['managed_policies'] = checked_policy_arns(client, desired['managed_policies'], current, partition)
-    plan = plan_role(current, desired)
-    responses = []
-    if plan.changed and not module.check_mode:
-        responses = apply(client, plan.actions)
-        if current is None and desired['state'] == 'present' and not responses[0][1]:
-            current = read_role(client, desired['name'])
-    result = dict(changed=plan.changed, diff=plan.diff())
-    role = role_result(current, plan, responses, desired)
-    if role is not None:
-        result['role'] = role
-    return result
+    return apply_role(module, client, prepare_role(module, client, desired, snapshot.get('details')))
 
 
 def main():

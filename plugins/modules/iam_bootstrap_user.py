@@ -35,128 +35,6 @@ description:
     them than retries); any other unknown key is kept and named in a warning.
 author:
   - awsbootstrap.iam maintainers (@awsbootstrap)
-options:
-  name:
-    description:
-      - Name of the user (1 to 64 letters, digits and C(+=,.@_-)).
-    type: str
-    required: true
-  path:
-    description:
-      - Path of the user, such as C(/) or C(/developers/). Begins and ends with C(/).
-      - When not set, a new user gets C(/) and the path of an existing user is left as it is.
-    type: str
-  tags:
-    description:
-      - Tags of the user, key to value. At most 50; keys of 1 to 128 and values of up to 256
-        characters; keys starting with C(aws:) are refused.
-      - When not set, tags are left as they are.
-    type: dict
-  purge_tags:
-    description:
-      - Remove the tags that are not in O(tags) (never C(aws:) tags). Only used when O(tags) is set.
-    type: bool
-    default: true
-  groups:
-    description:
-      - Groups the user is in. The groups must exist; each one the user is not in yet is looked up once (C(GetGroup))
-        before any write, and a missing one fails the task with nothing changed.
-      - When not set, membership is left as it is (and not read).
-    type: list
-    elements: str
-  purge_groups:
-    description:
-      - Remove the user from the groups that are not in O(groups). Only used when O(groups) is set.
-    type: bool
-    default: false
-  console_access:
-    description:
-      - V(true) makes sure the user can sign in to the console (has a login profile, with
-        O(password) or a generated password); V(false) deletes the login profile.
-      - When not set, console access is left as it is (and not read).
-    type: bool
-  password:
-    description:
-      - Console password to set when the login profile is created (or on every run with
-        O(update_password=always)). It must satisfy the account's password policy (or AWS's default
-        policy when the account has none), which is checked before any change.
-      - When not set and a login profile is created, a random password that satisfies the policy is
-        generated and returned once, in RV(password).
-      - Needs O(console_access=true).
-    type: str
-  password_reset_required:
-    description:
-      - Whether the user must choose a new password at the first sign-in.
-      - Sent with every password this module sets, and only then, so a user who already changed the
-        password is not asked again.
-    type: bool
-    default: true
-  update_password:
-    description:
-      - V(on_create) sets the password only when the login profile is created.
-      - V(always) sets O(password) on every run (IAM cannot tell whether it is already that password,
-        so the task then always reports a change). Needs O(password).
-    type: str
-    choices: [on_create, always]
-    default: on_create
-  access_key_state:
-    description:
-      - V(present) makes sure the user has an active access key that its holder has (see
-        O(access_key_in_use)). IAM allows two keys per user; when a new key is needed and both slots
-        are taken, an inactive key is deleted first, then a key that was never used and is not the
-        one in use; if neither exists, the module fails and lists the keys, deleting none.
-      - V(absent) deletes every access key of the user.
-      - When not set, access keys are left as they are (and not read).
-      - Not called C(access_key), which every amazon.aws-based module uses for the AWS credentials
-        it connects with.
-    type: str
-    choices: [present, absent]
-  access_key_in_use:
-    description:
-      - Id of the key the holder already has (for example read from the workstation with
-        M(awsbootstrap.iam.aws_cli_profile_info)). If it is an active key of the user, it is kept;
-        if it was deleted or is inactive, a new key is made.
-      - An empty string means the holder has no key (for example its credentials file was lost, or a
-        rotation is forced), so a new key is made and the existing ones are kept until
-        O(retire_other_access_keys) deletes them.
-      - When not set, an existing active key (the newest) is taken to be the one in use.
-      - Needs O(access_key_state=present).
-    type: str
-  access_key_max_age_days:
-    description:
-      - Make a new key when the key in use is older than this many days (the first half of a
-        rotation). The old key stays active until O(retire_other_access_keys) deletes it.
-      - Needs O(access_key_state=present).
-    type: int
-  retire_other_access_keys:
-    description:
-      - Delete every key of the user except the one in use (and one made by this run), the second
-        half of a rotation, once the new key is deployed.
-      - Needs O(access_key_state=present) and O(access_key_in_use). When O(access_key_in_use) is not an
-        active key of the user, the run is refused before any change, since retiring around it would delete
-        the keys there are and make one whose holder is unknown.
-    type: bool
-    default: false
-  credentials_csv:
-    description:
-      - Path on the controller of a file to write, in the IAM console's format
-        (C(User name,Password,Access key ID,Secret access key,Console login link)), when this run sets a
-        password or creates a key. Values not created by the run are kept from the user's existing row.
-      - Written atomically with mode C(0600) (a temp file beside it, then renamed); a temp file that a
-        killed earlier write left there is deleted. A file that holds another IAM user's row, belongs to
-        another OS user, or is not such a CSV is refused before any change.
-      - Needs O(console_access=true) or O(access_key_state=present).
-    type: path
-  state:
-    description:
-      - C(present) creates or updates the user.
-      - C(absent) removes, in this order, the login profile, access keys, MFA devices (deactivated,
-        virtual ones then deleted), SSH public keys, service-specific credentials, signing
-        certificates, group memberships, attached and inline policies, then the user. Other options
-        are then ignored.
-    type: str
-    choices: [present, absent]
-    default: present
 attributes:
   check_mode:
     support: full
@@ -171,6 +49,7 @@ notes:
     C(EntityTemporarilyUnmodifiable)) are retried; a create whose first attempt took effect before
     its answer was lost is not an error.
 extends_documentation_fragment:
+  - awsbootstrap.iam.iam_entries.user
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -328,33 +207,13 @@ deleted_access_keys:
   sample: [AKIAI44QH8DHBEXAMPLE]
 """
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.passwords import read_password_policy
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.batch import single_resource_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import USER_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import desired_user
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import read_user
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import apply_removal
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import apply_user_run
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import check_groups_exist
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import prepare_removal
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import prepare_user
-
-ARGUMENT_SPEC = dict(USER_OPTIONS)
-
-
-def run(module):
-    desired = desired_user(module.params)
-    client = iam_client(module)
-    if desired['state'] == 'absent':
-        return apply_removal(module, client, prepare_removal(module, client, desired))
-    current = read_user(client, desired)
-    check_groups_exist(client, desired, current, warn=module.warn if module.check_mode else None)
-    return apply_user_run(module, client, prepare_user(client, desired, current, lambda: read_password_policy(client)))
 
 
 def main():
-    run_iam_module(ARGUMENT_SPEC, run)
+    single_resource_module(USER_OPTIONS, 'users', desired_user)
 
 
 if __name__ == '__main__':

@@ -8,6 +8,7 @@ partition, the sign-in URL, and dates."""
 from __future__ import annotations
 
 import datetime
+import functools
 try:
     import botocore
     from botocore import xform_name
@@ -148,8 +149,19 @@ SIGN_IN_DOMAINS = {
 
 
 def sign_in_url(partition, account_id, alias=None):
+    """The console sign-in URL: by the alias when the account has one, else by its id (the one builder)."""
     domain = SIGN_IN_DOMAINS.get(partition, SIGN_IN_DOMAINS['aws'])
     return 'https://%s.%s/console' % (alias or account_id, domain)
+
+
+def arn_sign_in_url(arn, alias=None):
+    """The sign-in URL of the account an ARN of it names (its partition and account id)."""
+    return sign_in_url(arn_partition(arn), (arn_parts(arn) or {}).get('account_id'), alias)
+
+
+def account_alias_reader(client):
+    """The account's alias (or None), read with ListAccountAliases at most once however often it is asked."""
+    return functools.lru_cache(maxsize=None)(lambda: next(iter((read(client, 'ListAccountAliases') or {}).get('AccountAliases') or []), None))
 
 
 def iso(value):

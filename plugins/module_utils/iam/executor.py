@@ -28,6 +28,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import A
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import CREATE_OPERATIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import REMOVE_PREFIXES
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import SECRET_OPERATIONS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import created
 
 
 class Secret:
@@ -224,6 +225,24 @@ class Executor:
             except IAMFailure as failure:
                 outcome.append((secret, failure))
         return outcome
+
+
+def apply_entity(module, prepared, executor, create, read_again, result_of, key):
+    """Apply a group's or a role's Prepared plan (not in check mode); the module's result with ``changed``,
+    ``diff`` and, unless it was removed, the entity under ``key`` (``result_of(current, plan, responses, desired)``).
+    When the ``create`` operation met an entity that already existed (its own retried request, or another
+    run's), ``read_again()`` reads it: its ids and dates are not in any answer of this run."""
+    desired, current, plan = prepared.desired, prepared.current, prepared.plan
+    responses = []
+    if plan.changed and not module.check_mode:
+        responses = executor.run_all(plan.actions)
+        if current is None and desired['state'] == 'present' and created(responses, create) is None:
+            current = read_again()
+    result = dict(changed=plan.changed, diff=plan.diff())
+    entity = result_of(current, plan, responses, desired)
+    if entity is not None:
+        result[key] = entity
+    return result
 
 
 def revoke_undelivered():

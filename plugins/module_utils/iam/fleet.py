@@ -26,6 +26,8 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.ini_settin
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.ini_settings import check_region
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import age_days
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_keys import KEY_LIMIT
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_keys import NO_KEY
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_keys import oldest_first
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import check_name
 
@@ -151,11 +153,11 @@ def _check_holder_entry(host, entry, problems):
 
 
 def _held(workstation, profile):
-    """The key id the profile holds: '' for none, None when the workstation could not be read."""
+    """The key id the profile holds: NO_KEY for none, None when the workstation could not be read."""
     profiles = workstation.get('profiles')
     if profiles is None:
         return None
-    return profiles.get(profile) or ''
+    return profiles.get(profile) or NO_KEY
 
 
 def _check_shared_users(holders, problems):
@@ -215,10 +217,6 @@ class UserDecision:
         }
 
 
-def _oldest_first(keys):
-    return sorted(keys, key=lambda key: str(key.get('create_date') or ''))
-
-
 def due_for_rotation(key, rotation, now=None):
     if not rotation:
         return False
@@ -276,7 +274,7 @@ def _room_for_a_new_key(keys, present, leaving):
     for holder in present:
         if holder['held']:
             holders_of[holder['held']] = holders_of.get(holder['held'], 0) + 1
-    ordered = _oldest_first(keys)
+    ordered = oldest_first(keys)
     for wanted in (lambda key: key['status'] != 'Active',
                    lambda key: key['access_key_id'] not in holders_of,
                    lambda key: key['access_key_id'] in leaving):

@@ -12,7 +12,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_p
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor import Executor
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor import apply_entity
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Plan
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Prepared
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import created
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_partition
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iso
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import partition_of
@@ -145,26 +148,18 @@ def checked_policy_arns(client, entries, current, partition=None, verified=None)
 
 
 def prepare_group(client, desired, current, verified=None):
-    """(desired, current as read) -> (desired with its managed policies as ARNs, Plan), every policy
-    to attach shown to exist first."""
+    """The group's Prepared entry: desired with its managed policies as ARNs (every one to attach shown to
+    exist first), ``current`` as read, and the plan."""
     if desired['managed_policies'] is not None and desired['state'] == 'present':
         desired = dict(desired, managed_policies=checked_policy_arns(client, desired['managed_policies'], current, verified=verified))
-    return desired, plan_group(current, desired)
+    return Prepared('group', desired, current, plan_group(current, desired))
 
 
-def apply_group(module, client, desired, current, plan, executor=None):
+def apply_group(module, client, prepared, executor=None):
     """Apply the plan (not in check mode); the module's result with ``changed``, ``diff`` and the group."""
-    responses = []
-    if plan.changed and not module.check_mode:
-        responses = (executor or Executor(client)).run_all(plan.actions)
-        if current is None and desired['state'] == 'present' and not responses[0][1]:
-            # CreateGroup met a group that a retried request had already made: read it.
-            current = read_group(client, desired['name'], reads_needed(desired))
-    result = dict(changed=plan.changed, diff=plan.diff())
-    group = group_result(current, plan, responses, desired)
-    if group is not None:
-        result['group'] = group
-    return result
+    desired = prepared.desired
+    return apply_entity(module, prepared, executor or Executor(client), 'CreateGroup',
+                        lambda: read_group(client, desired['name'], reads_needed(desired)), group_result, 'group')
 
 
 def group_view(state):
@@ -244,10 +239,10 @@ def group_result(current, plan, responses, desired):
     """The group after the plan was applied (or would be, in check mode), in the module's return format."""
     if desired['state'] == 'absent':
         return None
-    created = next((response for action, response in responses if action.operation == 'CreateGroup' and response), None)
+    answer = created(responses, 'CreateGroup')
     base = dict(current or {})
-    if created:
-        group = created['Group']
+    if answer:
+        group = answer['Group']
         base.update(group_name=group['GroupName'], group_id=group['GroupId'], arn=group['Arn'], create_date=iso(group.get('CreateDate')))
     after = plan.after
     result = {

@@ -2,19 +2,27 @@
 # Copyright: awsbootstrap.iam contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Groups and users in one task: the account's users and groups are read once, every entry is
-checked and planned before the first write, then the plans are applied in an order that never
-needs a group before it exists: groups, users, removed users, removed groups."""
+"""Groups and users in one task (iam_bootstrap_identities): the entries checked across each other, the
+account's users and groups read once (GetAccountAuthorizationDetails), the batch engine (batch.py) run over
+them, and the task's result: each entry's, the diff of all, the account and the snapshot handed on."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import IAMFailure
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.batch import AccountRead
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.batch import apply_entries
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.batch import entry_errors
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.batch import known
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.batch import prepare_entries
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_parts
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read_pages
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sign_in_url
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sts_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import handed_on
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_keys import known_views
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import desired_group
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import group_from_details
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import DETAILS_FILTER
@@ -23,7 +31,6 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation im
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import check_name
 
 ACCOUNT_ID_PATTERN = re.compile(r'[0-9]{12}')
-OPTION_PREFIX = re.compile(r'[a-z_]+: ')
 # The most entities GetAccountAuthorizationDetails returns per call.
 DETAILS_PAGE_SIZE = 1000
 
@@ -35,19 +42,6 @@ def entry_label(option, index, entry):
         return '%s[%s]' % (option, check_name('name', name, option[:-1]))
     except OptionError:
         return '%s[%d]' % (option, index)
-
-
-@contextlib.contextmanager
-def entry_errors(label):
-    """Errors raised for one entry name it: ``users[PowerUser].password: ...``."""
-    try:
-        yield
-    except OptionError as error:
-        raise OptionError('%s.%s' % (label, error.option), error.rule) from error
-    except IAMFailure as failure:
-        # A message of ours that starts with the option it is about (the two-key limit's) joins the label.
-        joint = '.' if failure.exception is None and OPTION_PREFIX.match(failure.message) else ': '
-        raise IAMFailure('%s%s%s' % (label, joint, failure.message), failure.exception) from failure
 
 
 def desired_identities(params):
@@ -91,11 +85,6 @@ def snapshot_from_details(details):
     return {'users': users, 'groups': groups}
 
 
-def known(snapshot, option, name):
-    """The snapshot's entry for ``name`` in ``option`` ('users' or 'groups'), or None."""
-    return snapshot[option].get(name.lower())
-
-
 def check_group_references(groups, users, snapshot):
     """Every group a user is to join exists, or is made by this task; before any write."""
     made = {group['name'].lower() for group in groups if group['state'] == 'present'}
@@ -120,16 +109,6 @@ def account_facts(partition, account_id):
     if account_id is None:
         return {'account_id': None, 'sign_in_url': None}
     return {'account_id': account_id, 'sign_in_url': sign_in_url(partition, account_id)}
-
-
-def application_order(groups, users):
-    """Indexes of the entries in the order their plans are applied: created or updated groups, then
-    users, then removed users, then removed groups."""
-    order = [('groups', index) for index, group in enumerate(groups) if group['state'] == 'present']
-    order += [('users', index) for index, user in enumerate(users) if user['state'] == 'present']
-    order += [('users', index) for index, user in enumerate(users) if user['state'] == 'absent']
-    order += [('groups', index) for index, group in enumerate(groups) if group['state'] == 'absent']
-    return order
 
 
 def combined_diff(results):
@@ -178,3 +157,33 @@ def result_arns(snapshot, results):
     arns += [(entry.get('group') or {}).get('arn') for entry in results['groups']]
     arns += [(entry.get('user') or {}).get('arn') for entry in results['users']]
     return [arn for arn in arns if arn]
+
+
+def account_of(module, snapshot, results):
+    """(partition, account id) from the ARNs the task saw; only without any (check mode on an empty account)
+    from STS's GetCallerIdentity."""
+    partition, account_id = account_from_arns(result_arns(snapshot, results))
+    if account_id is None:
+        caller = read(sts_client(module), 'GetCallerIdentity') or {}
+        partition, account_id = account_from_arns([caller.get('Arn')])
+    return partition, account_id
+
+
+def run_identities(module):
+    """iam_bootstrap_identities's run: validate, read the account once, prepare every entry, apply, result."""
+    groups, users = desired_identities(module.params)
+    client = iam_client(module)
+    details = read_identities(client)
+    snapshot = snapshot_from_details(details)
+    check_group_references(groups, users, snapshot)
+    prepared = prepare_entries(module, client, AccountRead(module, client, snapshot), groups, users)
+    results = apply_entries(module, client, prepared)
+    for option, entries in (('groups', groups), ('users', users)):
+        results[option] = [dict(outcome, name=desired['name'], state=desired['state']) for outcome, desired in zip(results[option], entries)]
+    settle_memberships(results)
+    diff = combined_diff(results)
+    changed = any(entry['changed'] for entry in results['groups'] + results['users'])
+    result = dict(changed=changed, diff=diff, account_snapshot=handed_on(changed, details=details, access_keys=known_views(results['users'])),
+                  **results)
+    result.update(account_facts(*account_of(module, snapshot, results)))
+    return result

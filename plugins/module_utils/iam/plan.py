@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 
-CREATE_OPERATIONS = frozenset(('CreateUser', 'CreateGroup', 'CreateLoginProfile'))
+CREATE_OPERATIONS = frozenset(('CreateUser', 'CreateGroup', 'CreateRole', 'CreateLoginProfile'))
 REMOVE_PREFIXES = ('Delete', 'Detach', 'Remove', 'Deactivate', 'Untag')
 # The calls whose answer is a secret (a new key's secret) or that set one (a console password).
 SECRET_OPERATIONS = frozenset(('CreateAccessKey', 'CreateLoginProfile', 'UpdateLoginProfile'))
@@ -48,3 +48,26 @@ class Plan:
 
     def diff(self):
         return {'before': self.before, 'after': self.after}
+
+
+class Prepared:
+    """One entry of a task, checked and planned before the first write: everything its apply needs.
+
+    ``kind``: 'group', 'user', 'user removal' or 'role'; ``desired``: the checked options (managed policies
+    as ARNs; ``label`` when the entry is one of a list); ``current``: as read (None: missing); ``plan``;
+    for a user, the ``password`` this run sets (or None) and the ``key_plan``."""
+
+    __slots__ = ('kind', 'desired', 'current', 'plan', 'password', 'key_plan')
+
+    def __init__(self, kind, desired, current, plan, password=None, key_plan=None):
+        self.kind, self.desired, self.current, self.plan = kind, desired, current, plan
+        self.password, self.key_plan = password, key_plan
+
+    def __repr__(self):
+        return 'Prepared(%s %s: %s)' % (self.kind, self.desired.get('name'), ', '.join(self.plan.operations) or 'no change')
+
+
+def created(responses, operation):
+    """The answer of the create ``operation`` among an executor's ``(action, answer)`` pairs; None when it was
+    not planned, or met an entity that already existed (a retried create, or another run's)."""
+    return next((answer for action, answer in responses if action.operation == operation and answer), None)

@@ -12,7 +12,14 @@ from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_p
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Plan
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Prepared
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import created
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor import Executor
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor import apply_entity
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import checked_policy_arns
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_partition
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iso
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sts_client
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.policies import decode_policy_document
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read_pages
@@ -22,7 +29,6 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation im
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import check_path
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import parse_policy_document
 
-TRUST_POLICY_SIZE_MAX = 2048  # the default quota of a role trust policy
 DESCRIPTION_MAX = 1000
 
 
@@ -34,12 +40,8 @@ def account_trust_policy(partition, account_id):
 
 def desired_role(params):
     """The module's options, checked (managed policies not yet resolved to ARNs)."""
-    name = params['name']
-    if not name or len(name) > 64:
-        raise OptionError('name', 'an IAM role name is 1 to 64 characters')
-    check_name('name', name, 'user')  # the same characters as a user name, and at most 64
     desired = {
-        'name': name,
+        'name': check_name('name', params['name'], 'role'),
         'path': check_path('path', params.get('path')),
         'description': params.get('description'),
         'state': params.get('state') or 'present',
@@ -50,11 +52,7 @@ def desired_role(params):
     if desired['description'] is not None and len(desired['description']) > DESCRIPTION_MAX:
         raise OptionError('description', 'a role description is at most %d characters' % DESCRIPTION_MAX)
     if params.get('assume_role_policy_document') is not None:
-        document = parse_policy_document('assume_role_policy_document', params['assume_role_policy_document'], 'group')
-        size = len(json.dumps(document, separators=(',', ':')))
-        if size > TRUST_POLICY_SIZE_MAX:
-            raise OptionError('assume_role_policy_document', 'a trust policy is at most %d characters, this one has %d' % (TRUST_POLICY_SIZE_MAX, size))
-        desired['trust_policy'] = document
+        desired['trust_policy'] = parse_policy_document('assume_role_policy_document', params['assume_role_policy_document'], 'trust')
     if params.get('managed_policies') is not None:
         desired['managed_policies'] = [check_managed_policy('managed_policies', policy) for policy in params['managed_policies']]
     return desired
@@ -88,6 +86,27 @@ def read_role(client, name, removing=False, details=None):
         profiles = read_pages(client, 'ListInstanceProfilesForRole', 'InstanceProfiles', RoleName=name) or []
         current['instance_profiles'] = sorted(profile['InstanceProfileName'] for profile in profiles)
     return current
+
+
+def prepare_role(module, client, desired, details=None):
+    """The role's Prepared entry: read (from ``details`` when an earlier task handed them on), a new role's
+    trust policy defaulting to the caller's own account (GetCallerIdentity), every policy to attach shown to
+    exist, and the plan."""
+    current = read_role(client, desired['name'], removing=desired['state'] == 'absent', details=details)
+    partition = arn_partition(current['arn']) if current else None
+    if desired['state'] == 'present' and current is None and desired['trust_policy'] is None:
+        caller = read(sts_client(module), 'GetCallerIdentity')
+        partition = arn_partition(caller['Arn'])
+        desired = dict(desired, trust_policy=account_trust_policy(partition, caller['Account']))
+    if desired['managed_policies'] is not None and desired['state'] == 'present':
+        desired = dict(desired, managed_policies=checked_policy_arns(client, desired['managed_policies'], current, partition))
+    return Prepared('role', desired, current, plan_role(current, desired))
+
+
+def apply_role(module, client, prepared, executor=None):
+    """Apply the plan (not in check mode); the module's result with ``changed``, ``diff`` and the role."""
+    return apply_entity(module, prepared, executor or Executor(client), 'CreateRole',
+                        lambda: read_role(client, prepared.desired['name']), role_result, 'role')
 
 
 def role_view(state):
@@ -141,10 +160,10 @@ def plan_role(current, desired):
 def role_result(current, plan, responses, desired):
     if desired['state'] == 'absent':
         return None
-    created = next((response for action, response in responses if action.operation == 'CreateRole' and response), None)
+    answer = created(responses, 'CreateRole')
     base = dict(current or {})
-    if created:
-        role = created['Role']
+    if answer:
+        role = answer['Role']
         base.update(arn=role['Arn'], role_id=role['RoleId'], create_date=iso(role.get('CreateDate')))
     after = plan.after
     return {

@@ -25,6 +25,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import r
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import retried
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor import within_attempts
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_keys import diff_view
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_keys import holds_no_key
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_keys import key_views
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_keys import plan_access_keys
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.credentials_csv import check_csv_target
@@ -75,8 +76,7 @@ def desired_user(params):
         'password_reset_required': params.get('password_reset_required', True) is not False,
         'update_password': params.get('update_password') or 'on_create',
         'access_key': params.get('access_key_state'),
-        # '' means the holder has no key at all (a workstation whose file is missing): a new key is made.
-        'in_use': check_access_key_id('access_key_in_use', params.get('access_key_in_use'), allow_empty=True),
+        'in_use': _key_in_use(params.get('access_key_in_use')),
         'max_age_days': params.get('access_key_max_age_days'),
         'retire': bool(params.get('retire_other_access_keys')),
         'credentials_csv': params.get('credentials_csv'),
@@ -94,6 +94,11 @@ def desired_user(params):
     return desired
 
 
+def _key_in_use(value):
+    """access_key_in_use: a key id, or NO_KEY (the holder has none: a new key is made)."""
+    return value if holds_no_key(value) else check_access_key_id('access_key_in_use', value)
+
+
 def _check_combinations(desired):
     if desired['password'] is not None and desired['console_access'] is not True:
         raise OptionError('password', 'is only used with console_access=true')
@@ -101,11 +106,11 @@ def _check_combinations(desired):
         raise OptionError('update_password', 'always needs password: a generated password would change on every run')
     if desired['access_key'] != 'present':
         for option, key in (('access_key_in_use', 'in_use'), ('access_key_max_age_days', 'max_age_days'), ('retire_other_access_keys', 'retire')):
-            if desired[key] or (key == 'in_use' and desired[key] == ''):
+            if desired[key] or (key == 'in_use' and holds_no_key(desired[key])):
                 raise OptionError(option, 'is only used with access_key_state=present')
     if desired['max_age_days'] is not None and desired['max_age_days'] < 1:
         raise OptionError('access_key_max_age_days', 'must be at least 1 (got %d)' % desired['max_age_days'])
-    if desired['retire'] and not desired['in_use']:  # also '': retiring every key would leave the holder none
+    if desired['retire'] and (desired['in_use'] is None or holds_no_key(desired['in_use'])):  # retiring every key would leave the holder none
         raise OptionError('retire_other_access_keys', 'needs access_key_in_use, so that the key its holder has is never the one deleted')
     if desired['credentials_csv'] and not (desired['console_access'] or desired['access_key'] == 'present'):
         raise OptionError('credentials_csv', 'needs console_access=true or access_key_state=present: nothing else is written to it')

@@ -22,6 +22,14 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import i
 
 KEY_LIMIT = 2
 NEW_KEY = '(new access key)'
+# The key id a holder reports when it has no key (its credentials file is missing, or a rotation is forced):
+# it matches no key of the user, so a new key is made. Written here only (holds_no_key).
+NO_KEY = ''
+
+
+def holds_no_key(key_id):
+    """True for the key id of a holder that has none (NO_KEY); None (not reported) is not that."""
+    return key_id == NO_KEY
 
 
 class KeyPlan:
@@ -41,7 +49,8 @@ class KeyPlan:
         self.error = error
 
 
-def _oldest_first(keys):
+def oldest_first(keys):
+    """Access keys ({create_date, ...}) oldest first."""
     return sorted(keys, key=lambda key: str(key.get('create_date') or ''))
 
 
@@ -56,34 +65,34 @@ def plan_access_keys(user_name, keys, desired, last_used=None, now=None):
     if wanted is None:
         return KeyPlan(kept=list(keys))
     if wanted == 'absent':
-        return KeyPlan(actions=[Action('DeleteAccessKey', UserName=user_name, AccessKeyId=key['access_key_id']) for key in _oldest_first(keys)],
-                       deleted=[key['access_key_id'] for key in _oldest_first(keys)])
+        return KeyPlan(actions=[Action('DeleteAccessKey', UserName=user_name, AccessKeyId=key['access_key_id']) for key in oldest_first(keys)],
+                       deleted=[key['access_key_id'] for key in oldest_first(keys)])
 
     in_use = desired.get('in_use')
     active = [key for key in keys if key['status'] == 'Active']
     if in_use is not None:
-        # '' (the holder has no key) matches none, so a new key is made.
+        # NO_KEY (the holder has none) matches no key, so a new key is made.
         holder = next((key for key in active if key['access_key_id'] == in_use), None)
     else:
-        holder = _oldest_first(active)[-1] if active else None
+        holder = oldest_first(active)[-1] if active else None
     if desired.get('retire') and holder is None:
         # Retiring around a key that is gone would delete every key and make one whose holder is unknown.
         return KeyPlan(error='retire_other_access_keys: access_key_in_use %s is not an active key of user %s (its keys: %s), so '
                        'the holder has none of them; nothing was deleted or created. Run without retire_other_access_keys '
                        'to give the holder a new key first, then retire the others with that key as access_key_in_use.'
-                       % (in_use or "''", user_name,
-                          ', '.join('%s (%s)' % (key['access_key_id'], key['status']) for key in _oldest_first(keys)) or 'none'))
+                       % ("''" if holds_no_key(in_use) else in_use, user_name,
+                          ', '.join('%s (%s)' % (key['access_key_id'], key['status']) for key in oldest_first(keys)) or 'none'))
     max_age = desired.get('max_age_days')
     create = holder is None or (max_age is not None and (age_days(holder['create_date'], now) or 0) > max_age)
 
     doomed = []
     if desired.get('retire'):
-        doomed = [key for key in _oldest_first(keys) if key is not holder]
+        doomed = [key for key in oldest_first(keys) if key is not holder]
     remaining = [key for key in keys if key not in doomed]
 
     if create and len(remaining) >= KEY_LIMIT:
-        inactive = [key for key in _oldest_first(remaining) if key['status'] != 'Active']
-        candidates = [key for key in _oldest_first(remaining) if key['status'] == 'Active' and key is not holder]
+        inactive = [key for key in oldest_first(remaining) if key['status'] != 'Active']
+        candidates = [key for key in oldest_first(remaining) if key['status'] == 'Active' and key is not holder]
         if inactive:
             doomed.append(inactive[0])
         else:
@@ -104,7 +113,7 @@ def plan_access_keys(user_name, keys, desired, last_used=None, now=None):
 
 def _no_room_message(user_name, keys, holder, in_use, last_used, now):
     described = []
-    for key in _oldest_first(keys):
+    for key in oldest_first(keys):
         used = last_used.get(key['access_key_id'])
         described.append('%s (%s, created %s, last used %s)' % (
             key['access_key_id'], key['status'], iso(key.get('create_date')), iso(used) if used else 'never'))
@@ -112,7 +121,7 @@ def _no_room_message(user_name, keys, holder, in_use, last_used, now):
         why = 'the one in use (%s) is older than access_key_max_age_days' % holder['access_key_id']
     elif in_use:
         why = 'access_key_in_use %s is not an active key of this user' % in_use
-    elif in_use == '':
+    elif holds_no_key(in_use):
         why = 'access_key_in_use is empty (the holder has no key)'
     else:
         why = 'the user has no active key'
@@ -124,7 +133,7 @@ def _no_room_message(user_name, keys, holder, in_use, last_used, now):
 def key_views(plan, created=None):
     """The access keys after the plan, [{access_key_id, status, create_date, in_use}], oldest first."""
     views = [{'access_key_id': key['access_key_id'], 'status': key['status'], 'create_date': iso(key.get('create_date')),
-              'in_use': key['access_key_id'] == plan.holder} for key in _oldest_first(plan.kept)]
+              'in_use': key['access_key_id'] == plan.holder} for key in oldest_first(plan.kept)]
     if plan.create and created:
         views.append({'access_key_id': created['AccessKeyId'], 'status': created.get('Status', 'Active'),
                       'create_date': iso(created.get('CreateDate')), 'in_use': True})

@@ -8,14 +8,12 @@ with no write; ``apply_user_run`` carries the plan out and builds the result."""
 
 from __future__ import annotations
 
-import functools
-
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor import Executor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import IAMFailure
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_partition
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_parts
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import account_alias_reader
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_sign_in_url
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sign_in_url
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Prepared
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.credentials_csv import read_csv_password
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.credentials_csv import set_csv_password
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.credentials_csv import write_credentials_csv
@@ -32,19 +30,8 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation im
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_removal import read_user_for_removal
 
 
-class UserRun:
-    """One user's prepared change: ``current`` as read, the password to set (if any), the plans."""
-
-    def __init__(self, desired, current, password, plan, key_plan):
-        self.desired = desired
-        self.current = current
-        self.password = password
-        self.plan = plan
-        self.key_plan = key_plan
-
-
 def prepare_user(client, desired, current, password_policy):
-    """The plan for a user with state=present; ``password_policy()`` returns the account's policy
+    """The Prepared entry of a user with state=present; ``password_policy()`` returns the account's policy
     (called only when a password is set). Raises before any write when the plan cannot be carried out."""
     password = None
     if password_needed(current, desired):
@@ -59,7 +46,7 @@ def prepare_user(client, desired, current, password_policy):
         plan, key_plan = plan_user(current, desired, password, read_last_used(client, key_plan.needs_last_used))
     if key_plan.error:
         raise IAMFailure(key_plan.error)
-    return UserRun(desired, current, password, plan, key_plan)
+    return Prepared('user', desired, current, plan, password, key_plan)
 
 
 def check_groups_exist(client, desired, current, warn=None):
@@ -77,18 +64,13 @@ def check_groups_exist(client, desired, current, warn=None):
             warn('groups: %s (check mode: an earlier task may create it)' % message)
 
 
-def account_alias_reader(client):
-    """The account's alias (or None), read at most once however many CSVs are written."""
-    return functools.lru_cache(maxsize=None)(lambda: next(iter((read(client, 'ListAccountAliases') or {}).get('AccountAliases') or []), None))
-
-
-def apply_user_run(module, client, run, executor=None, account_alias=None):
+def apply_user_run(module, client, prepared, executor=None, account_alias=None):
     """Apply a prepared plan (not in check mode); the module's result for that user, with ``changed`` and ``diff``.
     ``account_alias``: an ``account_alias_reader`` a batch shares, for the CSV's sign-in link.
 
     The secrets this creates are kept by ``executor`` as undelivered until they are in the CSV or in a
     result that is returned: when the task fails later, run_iam_module revokes them."""
-    desired, current, password, plan = run.desired, run.current, run.password, run.plan
+    desired, current, password, plan = prepared.desired, prepared.current, prepared.password, prepared.plan
     account_alias = account_alias or account_alias_reader(client)
     executor = executor or Executor(client)
     responses = {}
@@ -118,20 +100,23 @@ def apply_user_run(module, client, run, executor=None, account_alias=None):
         if current is None and not responses.get('CreateUser'):
             # CreateUser met a user that its own retried request (or another run) had already made.
             current = read_user(client, dict(desired, groups=None, console_access=None, access_key=None))
-    result = user_result(current, desired, plan, run.key_plan, responses, password, module.check_mode)
+    result = user_result(current, desired, plan, prepared.key_plan, responses, password, module.check_mode)
     if desired['credentials_csv'] and not module.check_mode and (result.get('password') is not None or result.get('secret_access_key')):
         if write_csv(module, account_alias, desired, result, result.get('password')):
             executor.deliver(desired['name'])
     return dict(result, changed=plan.changed, diff=plan.diff())
 
 
-def prepare_removal(module, client, desired):
-    """state=absent: everything attached to the user, read, and the plan that removes it all."""
-    return plan_user_removal(read_user_for_removal(client, desired['name'], module.warn))
+def prepare_removal(module, client, desired, exists=True):
+    """state=absent: everything attached to the user, read, and the plan that removes it all. ``exists``
+    False (a batch's account read does not list the user): nothing to read, nothing to remove."""
+    current = read_user_for_removal(client, desired['name'], module.warn) if exists else None
+    return Prepared('user removal', desired, current, plan_user_removal(current))
 
 
-def apply_removal(module, client, plan, executor=None):
+def apply_removal(module, client, prepared, executor=None):
     """Carry out a removal plan (not in check mode); the module's result."""
+    plan = prepared.plan
     if plan.changed and not module.check_mode:
         (executor or Executor(client)).run_all(plan.actions)
     return dict(changed=plan.changed, diff=plan.diff())
@@ -139,8 +124,7 @@ def apply_removal(module, client, plan, executor=None):
 
 def write_csv(module, account_alias, desired, result, password):
     """Write the user's CSV row; True when it was written (the secrets in it reached their holder)."""
-    arn = arn_parts(result['user']['arn']) or {}
-    link = sign_in_url(arn_partition(result['user']['arn']), arn.get('account_id'), account_alias())
+    link = arn_sign_in_url(result['user']['arn'], account_alias())
     try:
         write_credentials_csv(desired['credentials_csv'], desired['name'], link, password,
                               result['access_key_id'] if result.get('secret_access_key') else None, result.get('secret_access_key'))

@@ -17,7 +17,7 @@ from ansible.module_utils.six import string_types
 
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 NAME_PATTERN = re.compile(r'[\w+=,.@-]+', re.ASCII)
-NAME_MAX = {'user': 64, 'group': 128, 'policy': 128}
+NAME_MAX = {'user': 64, 'role': 64, 'group': 128, 'policy': 128}
 PATH_PATTERN = re.compile(r'/(?:[\x21-\x7e]+/)?')
 PATH_MAX = 512
 POLICY_ARN_PATTERN = re.compile(
@@ -31,7 +31,11 @@ TAG_KEY_MAX = 128
 TAG_VALUE_MAX = 256
 TAGS_MAX = 50
 PASSWORD_MAX = 128
-INLINE_POLICY_SIZE_MAX = {'group': 5120, 'user': 2048, 'permission set': 32768}
+# The size limit of a policy document by kind: an inline policy of a group, a user or a permission set, or
+# a role's trust policy (2048 is the default quota of trust policies).
+POLICY_SIZE_MAX = {'group': 5120, 'user': 2048, 'permission set': 32768, 'trust': 2048}
+POLICY_KIND_NAMES = {'group': 'an inline group policy', 'user': 'an inline user policy',
+                     'permission set': 'an inline permission set policy', 'trust': 'a trust policy'}
 
 
 class OptionError(Exception):
@@ -85,7 +89,7 @@ def aws_managed_policy_arn(partition, name):
 
 
 def parse_policy_document(option, value, kind):
-    """A policy document given as a dict or a JSON string -> dict."""
+    """A policy document given as a dict or a JSON string -> dict; ``kind`` (a key of POLICY_SIZE_MAX) sets its size limit."""
     if isinstance(value, string_types):
         try:
             document = json.loads(value)
@@ -106,8 +110,8 @@ def parse_policy_document(option, value, kind):
         if 'Action' not in statement and 'NotAction' not in statement:
             raise OptionError(option, 'every statement needs "Action" or "NotAction"')
     size = len(json.dumps(document, separators=(',', ':')))
-    if size > INLINE_POLICY_SIZE_MAX[kind]:
-        raise OptionError(option, 'an inline %s policy is at most %d characters, this one has %d' % (kind, INLINE_POLICY_SIZE_MAX[kind], size))
+    if size > POLICY_SIZE_MAX[kind]:
+        raise OptionError(option, '%s is at most %d characters, this one has %d' % (POLICY_KIND_NAMES[kind], POLICY_SIZE_MAX[kind], size))
     return document
 
 
@@ -133,11 +137,9 @@ def check_tags(option, tags):
     return checked
 
 
-def check_access_key_id(option, value, allow_empty=False):
+def check_access_key_id(option, value):
     if value is None:
         return None
-    if value == '' and allow_empty:
-        return value
     if not ACCESS_KEY_ID_PATTERN.fullmatch(value):
         raise OptionError(option, 'an access key id is 16 to 128 upper-case letters and digits (got %r)' % value[:24])
     return value

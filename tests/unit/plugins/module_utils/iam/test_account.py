@@ -43,3 +43,16 @@ def test_password_policy_merges_given_fields_over_the_current_policy():
 def test_password_policy_hard_expiry_needs_an_age_in_the_merged_policy():
     with pytest.raises(OptionError, match='hard_expiry'):
         plan_account(account(policy=None), desired_account({'password_policy': {'hard_expiry': True}}))
+
+
+@pytest.mark.parametrize('policy, option', [
+    ({'minimum_password_length': 5}, 'password_policy.minimum_password_length'),
+    ({'minimum_password_length': 129}, 'password_policy.minimum_password_length'),
+    ({'max_password_age': 1096}, 'password_policy.max_password_age'),
+    ({'password_reuse_prevention': 25}, 'password_policy.password_reuse_prevention'),
+    ({'hard_expiry': True, 'max_password_age': 0}, 'password_policy.hard_expiry'),
+])
+def test_invalid_password_policies(policy, option):
+    with pytest.raises(OptionError) as raised:
+        desired_account({'password_policy': policy})
+    assert raised.value.option == option

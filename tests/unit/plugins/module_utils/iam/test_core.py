@@ -2,12 +2,13 @@
 # Copyright: awsbootstrap.iam contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The sign-in URL (iam/core.py)."""
+"""The sign-in URL and the account alias it takes (iam/core.py)."""
 
 from __future__ import annotations
 
 import pytest
 
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import account_alias_reader
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sign_in_url
 
 
@@ -19,3 +20,17 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import s
 ])
 def test_sign_in_urls(partition, alias, url):
     assert sign_in_url(partition, '123456789012', alias) == url
+
+
+# --- account_alias_reader ---------------------------------------------------------------------------
+
+def test_the_account_alias_is_read_once_however_many_csvs_are_written(iam):
+    raw, client, calls = iam
+    alias = account_alias_reader(client)
+    assert calls == []  # nothing is read until a CSV needs the link
+    assert alias() is None and alias() is None
+    assert calls == ['ListAccountAliases']
+    raw.create_account_alias(AccountAlias='bootstrap-test')
+    fresh = account_alias_reader(client)
+    assert fresh() == 'bootstrap-test' and fresh() == 'bootstrap-test'
+    assert calls.count('ListAccountAliases') == 2

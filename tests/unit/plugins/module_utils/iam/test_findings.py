@@ -2,28 +2,22 @@
 # Copyright: awsbootstrap.iam contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""CIS findings (pure), the credential report parsing, the role plan, the MFA policy document and the findings table."""
+"""CIS findings (pure), the credential report parsing, the MFA policy document and the findings table."""
 
 from __future__ import annotations
 
 import datetime
 import os
 
-import pytest
 import yaml
 
 from ansible_collections.awsbootstrap.iam.plugins.filter.iam_report import cis_findings_table
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.findings import TITLES
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.findings import allows_full_admin
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.findings import compute_findings
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.findings import denies_without_mfa
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.report import parse_credential_report
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.report import report_key_slots
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import account_trust_policy
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import desired_role
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import plan_role
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *['..'] * 5))
 NOW = datetime.datetime(2025, 6, 1, tzinfo=datetime.timezone.utc)
@@ -219,48 +213,6 @@ def test_credential_report_rows_and_key_slots():
     assert report_key_slots(rows['a'], keys) == {'K1': '1', 'K2': '2'}
     assert report_key_slots(rows['a'], [{'AccessKeyId': 'K3', 'CreateDate': NOW}]) == {}
     assert report_key_slots(None, keys) == {}
-
-
-# --- roles ----------------------------------------------------------------------------------------
-
-def role(**overrides):
-    current = {'role_name': 'AWSSupport', 'role_id': 'AROA1', 'arn': 'arn:aws:iam::1:role/AWSSupport', 'path': '/',
-               'create_date': '2025-01-01T00:00:00+00:00', 'description': 'support', 'trust_policy': account_trust_policy('aws', '1'),
-               'managed_policies': [SUPPORT]}
-    current.update(overrides)
-    return current
-
-
-def want_role(**options):
-    desired = desired_role(dict({'name': 'AWSSupport', 'assume_role_policy_document': account_trust_policy('aws', '1'),
-                                 'managed_policies': [SUPPORT], 'description': 'support'}, **options))
-    return desired
-
-
-def test_role_plans():
-    plan = plan_role(None, want_role())
-    assert plan.operations == ['CreateRole', 'AttachRolePolicy']
-    assert plan.after['trust_policy']['Statement'][0]['Principal'] == {'AWS': 'arn:aws:iam::1:root'}
-    assert plan_role(role(), want_role()).actions == []
-    # The same trust policy written differently is not put again.
-    same = {'Version': '2012-10-17', 'Statement': {'Effect': 'Allow', 'Principal': {'AWS': ['arn:aws:iam::1:root']}, 'Action': ['sts:AssumeRole']}}
-    assert plan_role(role(), want_role(assume_role_policy_document=same)).actions == []
-    other = account_trust_policy('aws', '2')
-    plan = plan_role(role(managed_policies=[SUPPORT, ADMIN]), want_role(assume_role_policy_document=other, purge_policies=True, description='x'))
-    assert plan.operations == ['UpdateAssumeRolePolicy', 'UpdateRole', 'DetachRolePolicy']
-    assert plan.actions[-1] == Action('DetachRolePolicy', RoleName='AWSSupport', PolicyArn=ADMIN)
-    gone = plan_role(role(inline_policies=['x'], instance_profiles=['p']), want_role(state='absent'))
-    assert gone.operations == ['DetachRolePolicy', 'DeleteRolePolicy', 'RemoveRoleFromInstanceProfile', 'DeleteRole']
-    assert plan_role(None, want_role(state='absent')).actions == []
-
-
-def test_role_options_are_checked_before_any_call():
-    with pytest.raises(OptionError, match='^name:'):
-        desired_role({'name': 'bad name'})
-    with pytest.raises(OptionError, match='^assume_role_policy_document:'):
-        desired_role({'name': 'r', 'assume_role_policy_document': '{"Statement": []}'})
-    with pytest.raises(OptionError, match='^path:'):
-        plan_role(role(), want_role(path='/other/'))
 
 
 # --- the table ------------------------------------------------------------------------------------

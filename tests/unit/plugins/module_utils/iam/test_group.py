@@ -2,15 +2,24 @@
 # Copyright: awsbootstrap.iam contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Pure plans of a group (iam/group.py): no I/O, no AWS."""
+"""A group (iam/group.py): its pure plans, and prepare_group's checks of policies (against moto, in process)."""
 
 from __future__ import annotations
 
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
+import datetime
+
+import pytest
+
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.batch import entry_errors
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import desired_group
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import group_from_details
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import prepare_group
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import plan_group
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import policies_to_verify
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import resolve_policy_arns
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
+from tests.utils.iam_entries import group_entry
 
 
 ADMIN_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess'
@@ -94,3 +103,80 @@ def test_group_removal_order():
     assert plan.operations == ['DetachGroupPolicy', 'DeleteGroupPolicy', 'RemoveUserFromGroup', 'RemoveUserFromGroup', 'DeleteGroup']
     assert plan.after == {}
     assert plan_group(None, want_group(state='absent')).actions == []
+
+
+def test_group_options_are_checked():
+    with pytest.raises(OptionError, match='^inline_policies.bad name: '):
+        desired_group({'name': 'G', 'inline_policies': {'bad name': {'Statement': [{'Effect': 'Allow', 'Action': '*'}]}}})
+    desired = desired_group({'name': 'G', 'managed_policies': ['AdministratorAccess'], 'inline_policies': {
+        'p': '{"Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}'}})
+    assert desired['inline_policies']['p']['Statement'][0]['Action'] == 's3:Get*'
+
+
+# --- prepare_group against moto (in process) ------------------------------------------------------
+
+ACCOUNT = '123456789012'
+READ_ONLY_ARN = 'arn:aws:iam::aws:policy/ReadOnlyAccess'
+# Admins's GroupDetailList entry (GetAccountAuthorizationDetails) with ReadOnlyAccess attached.
+ADMINS_DETAIL = {'Path': '/', 'GroupName': 'Admins', 'GroupId': 'AGPAADMINS000000001', 'Arn': 'arn:aws:iam::%s:group/Admins' % ACCOUNT,
+                 'CreateDate': datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc), 'GroupPolicyList': [],
+                 'AttachedManagedPolicies': [{'PolicyName': 'ReadOnlyAccess', 'PolicyArn': READ_ONLY_ARN},
+                                             {'PolicyName': 'PowerUserAccess', 'PolicyArn': POWER_ARN}]}
+
+
+def group_wanting(name, *policies):
+    return desired_group(group_entry(name, managed_policies=list(policies)))
+
+
+def test_prepare_group_verifies_a_policy_once_per_batch(iam):
+    _raw, client, calls = iam
+    verified = set()
+    prepared = prepare_group(client, group_wanting('A', 'ReadOnlyAccess'), None, verified)
+    first, plan = prepared.desired, prepared.plan
+    assert calls == ['GetPolicy']
+    assert first['managed_policies'] == [READ_ONLY_ARN]
+    assert plan.operations == ['CreateGroup', 'AttachGroupPolicy']
+    assert verified == {READ_ONLY_ARN}
+    prepared = prepare_group(client, group_wanting('B', READ_ONLY_ARN), None, verified)
+    second, plan = prepared.desired, prepared.plan
+    assert calls == ['GetPolicy']  # no second GetPolicy for the same ARN
+    assert second['managed_policies'] == [READ_ONLY_ARN] and plan.operations == ['CreateGroup', 'AttachGroupPolicy']
+    prepare_group(client, group_wanting('C', 'ReadOnlyAccess', 'PowerUserAccess'), None, verified)
+    assert calls == ['GetPolicy', 'GetPolicy']  # only the new one
+    assert verified == {READ_ONLY_ARN, POWER_ARN}
+
+
+def test_prepare_group_without_a_shared_set_verifies_every_time(iam):
+    _raw, client, calls = iam
+    prepare_group(client, group_wanting('A', 'ReadOnlyAccess'), None)
+    prepare_group(client, group_wanting('B', 'ReadOnlyAccess'), None)
+    assert calls == ['GetPolicy', 'GetPolicy']
+
+
+def test_prepare_group_skips_policies_already_attached(iam):
+    _raw, client, calls = iam
+    current = group_from_details(ADMINS_DETAIL, ['alice', 'zoe'])
+    verified = set()
+    prepared = prepare_group(client, group_wanting('Admins', 'ReadOnlyAccess'), current, verified)
+    desired, plan = prepared.desired, prepared.plan
+    assert calls == [] and verified == set()
+    assert desired['managed_policies'] == [READ_ONLY_ARN] and plan.actions == []
+
+
+def test_prepare_group_refuses_an_unknown_policy_naming_managed_policies(iam):
+    _raw, client, calls = iam
+    verified = set()
+    with pytest.raises(OptionError) as raised:
+        prepare_group(client, group_wanting('A', 'NoSuchPolicyAnywhere'), None, verified)
+    assert raised.value.option == 'managed_policies'
+    assert "'NoSuchPolicyAnywhere'" in raised.value.rule
+    assert 'arn:aws:iam::aws:policy/NoSuchPolicyAnywhere' in raised.value.rule
+    assert verified == set() and calls == ['GetPolicy']
+    missing = 'arn:aws:iam::%s:policy/Nope' % ACCOUNT
+    with pytest.raises(OptionError) as raised:
+        prepare_group(client, group_wanting('B', missing), None, verified)
+    assert raised.value.option == 'managed_policies' and repr(missing) in raised.value.rule
+    with pytest.raises(OptionError) as raised:
+        with entry_errors('groups[B]'):
+            prepare_group(client, group_wanting('B', 'ReadOnlyAccess', 'NoSuchPolicyAnywhere'), None, verified)
+    assert raised.value.option == 'groups[B].managed_policies'

@@ -3,59 +3,36 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """Groups and users in one task (iam_bootstrap_identities): the checks across entries, the snapshot
-read from GetAccountAuthorizationDetails, the order plans are applied in, and the reads a batch saves."""
+read from GetAccountAuthorizationDetails, the diff and members of the task, and the account it names."""
 
 from __future__ import annotations
 
 import datetime
 import json
 
-import boto3
 import pytest
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import IAMFailure
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_retry
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import desired_group
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import prepare_group
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import (
     account_facts,
     account_from_arns,
-    application_order,
     check_group_references,
     combined_diff,
     desired_identities,
-    entry_errors,
     known,
     settle_memberships,
     snapshot_from_details,
 )
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import desired_user
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import read_user
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import account_alias_reader
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
+from tests.utils.iam_entries import GROUP_DEFAULTS
+from tests.utils.iam_entries import USER_DEFAULTS
+from tests.utils.iam_entries import group_entry
+from tests.utils.iam_entries import user_entry
 
 ACCOUNT = '123456789012'
 READ_ONLY_ARN = 'arn:aws:iam::aws:policy/ReadOnlyAccess'
 POWER_ARN = 'arn:aws:iam::aws:policy/PowerUserAccess'
 DOC = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:ListAllMyBuckets', 'Resource': '*'}]}
 OTHER_DOC = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Deny', 'Action': 'iam:*', 'Resource': '*'}]}
-
-# What Ansible's argument spec fills in for an option left out of one entry (None, or its default).
-GROUP_DEFAULTS = dict(path=None, managed_policies=None, purge_policies=False, inline_policies=None,
-                      purge_inline_policies=False, state='present')
-USER_DEFAULTS = dict(path=None, tags=None, purge_tags=True, groups=None, purge_groups=False, console_access=None,
-                     password=None, password_reset_required=True, update_password='on_create', access_key_state=None,
-                     access_key_in_use=None, access_key_max_age_days=None, retire_other_access_keys=False,
-                     credentials_csv=None, state='present')
-
-
-def group_entry(name, **options):
-    return dict(GROUP_DEFAULTS, name=name, **options)
-
-
-def user_entry(name, **options):
-    return dict(USER_DEFAULTS, name=name, **options)
 
 
 def params(groups=(), users=()):
@@ -154,28 +131,6 @@ def test_a_removed_user_or_one_not_managing_groups_may_name_a_removed_group():
     groups, users = desired_identities(params(groups=[group_entry('Old', state='absent')],
                                               users=[user_entry('bob', state='absent', groups=['Old']), user_entry('carol')]))
     assert [g['name'] for g in groups] == ['Old'] and [u['name'] for u in users] == ['bob', 'carol']
-
-
-# --- entry_errors ---------------------------------------------------------------------------------
-
-def test_entry_errors_prefix_the_label():
-    with pytest.raises(OptionError) as raised:
-        with entry_errors('groups[Admins]'):
-            raise OptionError('managed_policies', 'no managed policy exists')
-    assert raised.value.message == 'groups[Admins].managed_policies: no managed policy exists'
-    cause = ValueError('boom')
-    with pytest.raises(IAMFailure) as failed:
-        with entry_errors('users[alice]'):
-            raise IAMFailure('CreateUser failed: denied', cause)
-    assert failed.value.message == 'users[alice]: CreateUser failed: denied' and failed.value.exception is cause
-
-
-def test_entry_errors_join_a_failure_that_names_its_option():
-    # The two-key limit is an IAMFailure of ours (no botocore error) whose text starts with the option.
-    with pytest.raises(IAMFailure) as failed:
-        with entry_errors('users[alice]'):
-            raise IAMFailure('access_key_state: a new key is needed')
-    assert failed.value.message == 'users[alice].access_key_state: a new key is needed'
 
 
 # --- snapshot_from_details ------------------------------------------------------------------------
@@ -283,28 +238,6 @@ def test_absent_users_and_users_not_managing_groups_are_not_checked():
     assert check_group_references(groups, users, {'users': {}, 'groups': {}}) is None
 
 
-# --- application_order ----------------------------------------------------------------------------
-
-def test_application_order_groups_users_removed_users_removed_groups():
-    groups = [{'state': 'absent'}, {'state': 'present'}, {'state': 'absent'}, {'state': 'present'}]
-    users = [{'state': 'present'}, {'state': 'absent'}, {'state': 'present'}, {'state': 'absent'}]
-    assert application_order(groups, users) == [
-        ('groups', 1), ('groups', 3),
-        ('users', 0), ('users', 2),
-        ('users', 1), ('users', 3),
-        ('groups', 0), ('groups', 2),
-    ]
-
-
-def test_application_order_covers_every_entry_once():
-    groups = [{'state': 'present'}] * 3
-    users = [{'state': 'absent'}] * 2
-    order = application_order(groups, users)
-    assert sorted(order) == [('groups', 0), ('groups', 1), ('groups', 2), ('users', 0), ('users', 1)]
-    assert order[:3] == [('groups', 0), ('groups', 1), ('groups', 2)]
-    assert application_order([], []) == []
-
-
 # --- combined_diff --------------------------------------------------------------------------------
 
 def test_combined_diff_has_only_the_changed_entries_and_strips_every_diff():
@@ -366,153 +299,6 @@ def test_no_account_without_arns():
     assert account_facts(None, None) == {'account_id': None, 'sign_in_url': None}
 
 
-# --- read_user and prepare_group against moto (in process) ----------------------------------------
-
-@pytest.fixture
-def iam(monkeypatch):
-    """An IAM client (as AnsibleAWSModule builds it) on an in-process moto account with the AWS managed
-    policies, and the list of operations it has called so far."""
-    from moto import mock_aws  # pylint: disable=import-outside-toplevel
-    for variable in ('AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_IAM', 'AWS_CONFIG_FILE',
-                     'AWS_SHARED_CREDENTIALS_FILE', 'AWS_SESSION_TOKEN'):
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv('MOTO_IAM_LOAD_MANAGED_POLICIES', 'true')
-    with mock_aws():
-        raw = boto3.client('iam', region_name='us-east-1', aws_access_key_id='AKIAIOSFODNN7EXAMPLE', aws_secret_access_key='x')
-        calls = []
-        raw.meta.events.register('before-call.iam', lambda model, **_kwargs: calls.append(model.name))
-        yield raw, RetryingBotoClientWrapper(raw, iam_retry()), calls
-
-
-def want_user(**options):
-    return desired_user(user_entry('alice', **options))
-
-
-def details_of_alice(**overrides):
-    """alice's UserDetailList entry, deliberately unlike the user moto holds: what read_user returns must come from it."""
-    detail = {'Path': '/from-details/', 'UserName': 'alice', 'UserId': 'AIDADETAILS00000001',
-              'Arn': 'arn:aws:iam::%s:user/from-details/alice' % ACCOUNT, 'CreateDate': CREATED,
-              'GroupList': ['Zeta', 'Admins'], 'AttachedManagedPolicies': [],
-              'Tags': [{'Key': 'team', 'Value': 'ops'}, {'Key': 'cost', 'Value': '42'}]}
-    detail.update(overrides)
-    return detail
-
-
-def test_read_user_with_no_details_entry_is_no_user_and_no_call(iam):
-    _raw, client, calls = iam
-    desired = want_user(groups=['Admins'], console_access=True, access_key_state='present')
-    assert read_user(client, desired, None) is None
-    assert calls == []
-
-
-def test_read_user_takes_identity_tags_and_groups_from_details_without_a_call(iam):
-    _raw, client, calls = iam
-    current = read_user(client, want_user(groups=['Admins']), details=details_of_alice())
-    assert current == {
-        'user_name': 'alice', 'user_id': 'AIDADETAILS00000001', 'arn': 'arn:aws:iam::123456789012:user/from-details/alice',
-        'path': '/from-details/', 'create_date': '2024-01-02T03:04:05+00:00', 'tags': {'team': 'ops', 'cost': '42'},
-        'groups': ['Admins', 'Zeta'],
-    }
-    assert calls == []
-
-
-def test_read_user_from_details_without_groups_or_tags(iam):
-    _raw, client, calls = iam
-    current = read_user(client, want_user(groups=[]), details=details_of_alice(GroupList=[], Tags=[]))
-    assert current['groups'] == [] and current['tags'] == {}
-    current = read_user(client, want_user(), details=details_of_alice())
-    assert 'groups' not in current  # groups not managed: not part of the current state
-    assert calls == []
-
-
-def test_read_user_from_details_makes_only_the_optional_reads(iam):
-    raw, client, calls = iam
-    raw.create_user(UserName='alice')
-    raw.create_login_profile(UserName='alice', Password='Sup3r-Secret-Pass!')
-    raw.create_user(UserName='bob')  # no login profile, no key
-    key_id = raw.create_access_key(UserName='alice')['AccessKey']['AccessKeyId']
-    del calls[:]
-    current = read_user(client, want_user(groups=['Admins'], console_access=True, access_key_state='present'),
-                        details=details_of_alice())
-    assert sorted(calls) == ['GetLoginProfile', 'ListAccessKeys']
-    assert current['path'] == '/from-details/' and current['groups'] == ['Admins', 'Zeta']
-    # moto does not keep PasswordResetRequired: only the profile's presence is checked here.
-    assert sorted(current['login_profile']) == ['password_reset_required']
-    assert [(key['access_key_id'], key['status']) for key in current['access_keys']] == [(key_id, 'Active')]
-    del calls[:]
-    bob = read_user(client, desired_user(user_entry('bob', console_access=False, access_key_state='absent')),
-                    details=details_of_alice(UserName='bob', Arn='arn:aws:iam::%s:user/from-details/bob' % ACCOUNT))
-    assert sorted(calls) == ['GetLoginProfile', 'ListAccessKeys']
-    assert bob['user_name'] == 'bob' and bob['login_profile'] is None and bob['access_keys'] == []
-    assert 'groups' not in bob
-
-
-def test_read_user_without_details_reads_the_user(iam):
-    raw, client, calls = iam
-    raw.create_group(GroupName='Admins')
-    raw.create_user(UserName='alice', Path='/staff/', Tags=[{'Key': 'team', 'Value': 'ops'}])
-    raw.add_user_to_group(GroupName='Admins', UserName='alice')
-    del calls[:]
-    current = read_user(client, want_user(groups=['Admins']))
-    assert calls == ['GetUser', 'ListGroupsForUser']
-    assert (current['path'], current['tags'], current['groups']) == ('/staff/', {'team': 'ops'}, ['Admins'])
-
-
-def group_wanting(name, *policies):
-    return desired_group(group_entry(name, managed_policies=list(policies)))
-
-
-def test_prepare_group_verifies_a_policy_once_per_batch(iam):
-    _raw, client, calls = iam
-    verified = set()
-    first, plan = prepare_group(client, group_wanting('A', 'ReadOnlyAccess'), None, verified)
-    assert calls == ['GetPolicy']
-    assert first['managed_policies'] == [READ_ONLY_ARN]
-    assert plan.operations == ['CreateGroup', 'AttachGroupPolicy']
-    assert verified == {READ_ONLY_ARN}
-    second, plan = prepare_group(client, group_wanting('B', READ_ONLY_ARN), None, verified)
-    assert calls == ['GetPolicy']  # no second GetPolicy for the same ARN
-    assert second['managed_policies'] == [READ_ONLY_ARN] and plan.operations == ['CreateGroup', 'AttachGroupPolicy']
-    prepare_group(client, group_wanting('C', 'ReadOnlyAccess', 'PowerUserAccess'), None, verified)
-    assert calls == ['GetPolicy', 'GetPolicy']  # only the new one
-    assert verified == {READ_ONLY_ARN, POWER_ARN}
-
-
-def test_prepare_group_without_a_shared_set_verifies_every_time(iam):
-    _raw, client, calls = iam
-    prepare_group(client, group_wanting('A', 'ReadOnlyAccess'), None)
-    prepare_group(client, group_wanting('B', 'ReadOnlyAccess'), None)
-    assert calls == ['GetPolicy', 'GetPolicy']
-
-
-def test_prepare_group_skips_policies_already_attached(iam):
-    _raw, client, calls = iam
-    current = snapshot_from_details(DETAILS)['groups']['admins']
-    verified = set()
-    desired, plan = prepare_group(client, group_wanting('Admins', 'ReadOnlyAccess'), current, verified)
-    assert calls == [] and verified == set()
-    assert desired['managed_policies'] == [READ_ONLY_ARN] and plan.actions == []
-
-
-def test_prepare_group_refuses_an_unknown_policy_naming_managed_policies(iam):
-    _raw, client, calls = iam
-    verified = set()
-    with pytest.raises(OptionError) as raised:
-        prepare_group(client, group_wanting('A', 'NoSuchPolicyAnywhere'), None, verified)
-    assert raised.value.option == 'managed_policies'
-    assert "'NoSuchPolicyAnywhere'" in raised.value.rule
-    assert 'arn:aws:iam::aws:policy/NoSuchPolicyAnywhere' in raised.value.rule
-    assert verified == set() and calls == ['GetPolicy']
-    missing = 'arn:aws:iam::%s:policy/Nope' % ACCOUNT
-    with pytest.raises(OptionError) as raised:
-        prepare_group(client, group_wanting('B', missing), None, verified)
-    assert raised.value.option == 'managed_policies' and repr(missing) in raised.value.rule
-    with pytest.raises(OptionError) as raised:
-        with entry_errors('groups[B]'):
-            prepare_group(client, group_wanting('B', 'ReadOnlyAccess', 'NoSuchPolicyAnywhere'), None, verified)
-    assert raised.value.option == 'groups[B].managed_policies'
-
-
 def test_names_given_twice_in_another_case_are_duplicates():
     # IAM keeps one user per name regardless of case: 'Admins' and 'admins' are the same group.
     with pytest.raises(OptionError) as raised:
@@ -564,17 +350,3 @@ def test_a_removed_group_has_no_members_to_settle():
                'users': [_user_entry('new', ['Gone'])]}
     settle_memberships(results)
     assert 'group' not in results['groups'][0] and results['groups'][0]['diff']['after'] == {}
-
-
-# --- account_alias_reader ---------------------------------------------------------------------------
-
-def test_the_account_alias_is_read_once_however_many_csvs_are_written(iam):
-    raw, client, calls = iam
-    alias = account_alias_reader(client)
-    assert calls == []  # nothing is read until a CSV needs the link
-    assert alias() is None and alias() is None
-    assert calls == ['ListAccountAliases']
-    raw.create_account_alias(AccountAlias='bootstrap-test')
-    fresh = account_alias_reader(client)
-    assert fresh() == 'bootstrap-test' and fresh() == 'bootstrap-test'
-    assert calls.count('ListAccountAliases') == 2

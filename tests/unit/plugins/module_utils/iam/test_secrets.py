@@ -2,7 +2,8 @@
 # Copyright: awsbootstrap.iam contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Issue 17: a secret, once created, reaches its holder or is revoked (the engine's parts, against moto)."""
+"""Issue 17: a secret, once created, reaches its holder or is revoked (the engine's parts, against moto; the cases
+through the modules are in tests/integration/test_iam_secrets_module.py)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,6 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import o
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import plan_user
 
 from tests.utils import proof
-from tests.utils.ansible_runner import run_module
 from tests.utils.aws_proxy import Faults
 
 T0 = datetime.datetime(2026, 1, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
@@ -96,20 +96,6 @@ def test_retire_around_a_deleted_in_use_key_is_refused_and_nothing_deleted():
     assert 'nothing was deleted or created' in plan.error
 
 
-def test_case_2_against_moto_refuses_before_any_write(aws_proxy, home):
-    iam = proof.iam(aws_proxy.sandbox.endpoint)
-    iam.create_user(UserName='dev')
-    gone = iam.create_access_key(UserName='dev')['AccessKey']['AccessKeyId']
-    kept = iam.create_access_key(UserName='dev')['AccessKey']['AccessKeyId']
-    iam.delete_access_key(UserName='dev', AccessKeyId=gone)
-    aws_proxy.clear()
-    result = run_module('iam_bootstrap_user', {'name': 'dev', 'access_key_state': 'present', 'access_key_in_use': gone,
-                                               'retire_other_access_keys': True}, home, extra_env=aws_proxy.env)
-    assert result['failed'] and 'retire_other_access_keys' in result['msg'] and gone in result['msg']
-    assert aws_proxy.write_calls() == []
-    assert [k['AccessKeyId'] for k in iam.list_access_keys(UserName='dev')['AccessKeyMetadata']] == [kept]
-
-
 # -- case 7: the ARN after a path change ---------------------------------------------------------------
 
 
@@ -117,16 +103,6 @@ def test_arn_with_path():
     assert arn_with_path('arn:aws:iam::%s:user/old/dev' % ACCOUNT, '/new/team/', 'dev') == 'arn:aws:iam::%s:user/new/team/dev' % ACCOUNT
     assert arn_with_path('arn:aws:iam::%s:user/Dev' % ACCOUNT, '/', 'dev') == 'arn:aws:iam::%s:user/Dev' % ACCOUNT
     assert arn_with_path(None, '/x/', 'dev') is None
-
-
-def test_case_7_a_path_change_returns_the_new_arn(aws_proxy, home):
-    iam = proof.iam(aws_proxy.sandbox.endpoint)
-    iam.create_user(UserName='dev', Path='/old/')
-    result = run_module('iam_bootstrap_user', {'name': 'dev', 'path': '/new/'}, home, extra_env=aws_proxy.env)
-    assert result['changed'] and result['user']['path'] == '/new/'
-    assert result['user']['arn'] == iam.get_user(UserName='dev')['User']['Arn'] == 'arn:aws:iam::%s:user/new/dev' % ACCOUNT
-    batch = run_module('iam_bootstrap_identities', {'users': [{'name': 'dev', 'path': '/newer/'}]}, home, extra_env=aws_proxy.env)
-    assert batch['users'][0]['user']['arn'] == iam.get_user(UserName='dev')['User']['Arn'] == 'arn:aws:iam::%s:user/newer/dev' % ACCOUNT
 
 
 # -- the executor: login profile races, the ledger and revocation -------------------------------------
