@@ -36,7 +36,8 @@ def migration_sso_profiles(plan, host):
             continue
         for workstation in developer['workstations']:
             if workstation['host'] == host:
-                wanted.append({'name': workstation['sso_profile'], 'sso_role_name': developer['sso_role'], 'iam_user': developer['iam_user']})
+                wanted.append({'name': workstation['sso_profile'], 'sso_role_name': developer['sso_role'], 'region': workstation['region'],
+                               'iam_user': developer['iam_user']})
     return wanted
 
 

@@ -128,7 +128,7 @@ def _workstation(held, suffix, label, problems):
     if existing and existing.get(twin):
         problems.append('%s: the SSO profile %r on %s would take the name of a profile holding the key %s'
                         % (label, twin, held['host'], existing[twin]))
-    return {'host': held['host'], 'profile': profile, 'sso_profile': twin,
+    return {'host': held['host'], 'profile': profile, 'sso_profile': twin, 'region': held.get('region'),
             'sso_profile_written': existing is not None and twin in existing and not existing[twin]}
 
 

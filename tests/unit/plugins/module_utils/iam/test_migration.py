@@ -7,8 +7,16 @@ permission sets, on which workstations, in which phase; flagged groups; every ba
 
 from __future__ import annotations
 
+import os
+
+import yaml
+
+from ansible_collections.awsbootstrap.iam.plugins.filter.migration import migration_sso_profiles
+from ansible_collections.awsbootstrap.iam.plugins.filter.migration import migration_table
+from ansible_collections.awsbootstrap.iam.plugins.filter.migration import migration_workstations
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import DEFAULT_GROUP_PERMISSION_SETS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import DEFAULT_PERMISSION_SETS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import migration_plan
-from ansible_collections.awsbootstrap.iam.plugins.filter.migration import migration_sso_profiles, migration_table
 
 
 def user(name, groups, keys=1, **extra):
@@ -25,7 +33,7 @@ USERS = [user('dev1', ['Administrators']), user('dev2', ['PowerUsers', 'Billing'
 
 
 def ws(host, iam_user, email='', profile='default', profiles=None):
-    return {'host': host, 'iam_user': iam_user, 'profile': profile, 'email': email,
+    return {'host': host, 'iam_user': iam_user, 'profile': profile, 'email': email, 'region': 'eu-west-1',
             'profiles': {profile: 'AKIA%s0000' % iam_user.upper()} if profiles is None else profiles}
 
 
@@ -46,7 +54,8 @@ def test_each_developer_gets_a_user_permission_sets_and_the_sso_twin_of_their_pr
     assert found['dev2']['permission_sets'] == ['PowerUserAccess'] and found['dev2']['flagged'] == ['Billing']
     assert found['dev3']['identity_store_user'] == {'user_name': 'dev3', 'email': 'dev3@example.com', 'given_name': 'Dora',
                                                     'family_name': 'Three', 'display_name': 'dev3'}
-    assert found['dev2']['workstations'] == [{'host': 'ws2', 'profile': 'work', 'sso_profile': 'work-sso', 'sso_profile_written': False}]
+    assert found['dev2']['workstations'] == [{'host': 'ws2', 'profile': 'work', 'sso_profile': 'work-sso', 'region': 'eu-west-1',
+                                                  'sso_profile_written': False}]
     assert [developer['phase'] for developer in plan['developers']] == [0, 0, 0]
     assert [item['iam_user'] for item in plan['left_alone']] == ['Administrator']
 
@@ -137,7 +146,8 @@ def test_a_developer_with_only_flagged_groups_gets_no_sso_profile():
     plan = migration_plan(users, GROUPS, FLEET + [ws('ws4', 'dev4', 'dev4@example.com')], people=PEOPLE)
     assert developers(plan)['dev4']['sso_role'] is None
     assert migration_sso_profiles(plan, 'ws4') == []
-    assert migration_sso_profiles(plan, 'ws2') == [{'name': 'work-sso', 'sso_role_name': 'PowerUserAccess', 'iam_user': 'dev2'}]
+    assert migration_sso_profiles(plan, 'ws2') == [{'name': 'work-sso', 'sso_role_name': 'PowerUserAccess', 'region': 'eu-west-1',
+                                                      'iam_user': 'dev2'}]
 
 
 def test_table_rows():
@@ -147,3 +157,26 @@ def test_table_rows():
     assert 'dev2 <dev2@example.com>' in row and 'PowerUsers -> PowerUserAccess' in row and 'ws2: work + work-sso' in row and 'Billing' in row
     assert any(line.startswith('FLAGGED group Billing (dev2)') for line in lines)
     assert any(line.startswith('left alone: IAM user Administrator') for line in lines)
+
+
+def test_the_default_mapping_is_what_account_admin_creates_by_default():
+    path = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', '..', 'roles', 'account_admin', 'defaults', 'main.yml')
+    with open(path, encoding='utf-8') as handle:
+        defaults = yaml.safe_load(handle)
+    assert [item['name'] for item in defaults['account_admin_identity_center_permission_sets']] == list(DEFAULT_PERMISSION_SETS)
+    assert {item['principal_name']: item['permission_set'] for item in defaults['account_admin_identity_center_assignments']} == \
+        DEFAULT_GROUP_PERMISSION_SETS
+
+
+def test_workstations_from_the_gathered_facts():
+    hostvars = {
+        'ws1': {'workstation_email': 'a@example.com', 'workstation__gathered': {
+            'profiles': {'default': 'AKIA1'}, 'entries': [
+                {'kind': 'holder', 'iam_user': 'dev1', 'profile': 'default', 'region': 'eu-west-1', 'state': 'present'},
+                {'kind': 'holder', 'iam_user': 'gone', 'profile': 'old', 'region': 'eu-west-1', 'state': 'absent'},
+                {'kind': 'profile', 'iam_user': None, 'profile': 'plain'}]}},
+        'ws2': {},
+    }
+    assert migration_workstations(['ws1', 'ws2'], hostvars) == [
+        {'host': 'ws1', 'iam_user': 'dev1', 'profile': 'default', 'region': 'eu-west-1', 'email': 'a@example.com',
+         'profiles': {'default': 'AKIA1'}}]
