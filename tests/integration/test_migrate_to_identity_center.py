@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import boto3
 import pytest
 from botocore import configloader
 
 from tests.utils.ansible_runner import ROOT, run_playbook
-from tests.utils.aws_proxy import AwsProxy
-from tests.utils.fleet import Fleet
+from tests.utils.fleet import fleet_world
 from tests.utils.sandbox import SANDBOX_REGION
 
 BOOTSTRAP = os.path.join(ROOT, 'playbooks', 'bootstrap.yml')
@@ -43,26 +43,19 @@ PEOPLE = {'migrate_identity_center_people': {'dev4': {'email': 'dev4@example.com
 ROLE = {'dev1': 'AdministratorAccess', 'dev2': 'PowerUserAccess', 'dev3': 'PowerUserAccess', 'dev4': 'PowerUserAccess'}
 PROFILE = {'ws1': 'default', 'ws2': 'work', 'ws3': 'default', 'ws4': 'default'}
 
+ACCOUNT_READ = {'GetCallerIdentity': 1, 'GetAccountAuthorizationDetails': 1, 'GetCredentialReport': 1, 'GetAccountPasswordPolicy': 1,
+                'GetAccountSummary': 1, 'ListAccessKeys': 6}
+
 pytestmark = pytest.mark.root
 
 
 @pytest.fixture(scope='module')
 def world(moto_server, tmp_path_factory):
     """One account bootstrapped with IAM keys for a fleet of four, one controller HOME, the recording proxy."""
-    if os.geteuid() != 0:
-        pytest.skip('the fleet tests create throw-away OS users: run as root')
-    moto_server.enforce_auth(False)
-    moto_server.reset()
-    proxy = AwsProxy(moto_server).start()
-    with Fleet(4) as fleet:
-        tmp = tmp_path_factory.mktemp('migrate')
-        home = tmp / 'home'
-        home.mkdir()
-        world = {'proxy': proxy, 'fleet': fleet, 'home': home, 'tmp': tmp}
-        proc = run(world, BOOTSTRAP)
+    with fleet_world(moto_server, tmp_path_factory, 4, 'migrate') as built:
+        proc = run(built, BOOTSTRAP)
         assert proc.returncode == 0, proc.stdout[-4000:]
-        yield world
-    proxy.stop()
+        yield built
 
 
 def run(world, playbook=MIGRATE, people=None, args=()):
@@ -73,6 +66,11 @@ def run(world, playbook=MIGRATE, people=None, args=()):
     env = dict(world['proxy'].env, PATH=world['fleet'].path_env())
     return run_playbook(playbook, world['home'], env, args=('-i', inventory, '-e', SANDBOX_VARS, '-e', '@%s' % variables) + tuple(args),
                         check=False)
+
+
+def recap(stdout):
+    """{host: failed} of the play recap."""
+    return {host: int(failed) for host, failed in re.findall(r'^(\S+)\s+: ok=\d+\s+changed=\d+\s+unreachable=\d+\s+failed=(\d+)', stdout, re.M)}
 
 
 def snapshot(world):
@@ -110,6 +108,9 @@ def test_1_check_prints_the_plan_and_writes_nothing(world):
     proc = run(world, args=('--check',))
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert world['proxy'].write_calls() == []
+    # The one account read (iam_bootstrap_info: ListAccessKeys per IAM user, the guide's Administrator and PowerUser too);
+    # the check makes no Identity Center call and none per workstation.
+    assert world['proxy'].counts() == dict(ACCOUNT_READ)
     assert snapshot(world) == before
     for host, values in world['fleet'].hosts.items():
         developer = values['workstation_iam_user']
@@ -135,6 +136,8 @@ def test_2_bad_mappings_are_refused_naming_the_developer_before_any_write(world,
     assert proc.returncode != 0
     assert message in proc.stdout, proc.stdout[-3000:]
     assert 'nothing was written' in proc.stdout
+    # Only the controller fails; the workstations' play writes nothing for them and fails none.
+    assert recap(proc.stdout) == dict({'localhost': 1}, **{host: 0 for host in HOSTS}), proc.stdout[-3000:]
     assert world['proxy'].write_calls() == []
     assert snapshot(world) == before
 
@@ -175,4 +178,11 @@ def test_4_rerun_makes_no_write_call_and_changes_no_file(world):
         if ' : ok=' in line:
             assert 'changed=0' in line, line
     assert proc.stdout.count('1 (SSO beside key)') == 4, proc.stdout[-3000:]
-    world['counts'] = world['proxy'].counts()
+    # The account read, account_admin's Identity Center reads (2 groups, 2 permission sets, 2 assignments), then
+    # iam_bootstrap_sso_info once for the start URL (the instance from the snapshot): nothing per workstation.
+    center = {'ListUsers': 1, 'ListGroups': 1, 'ListGroupMemberships': 2, 'ListPermissionSets': 1, 'DescribePermissionSet': 2,
+              'ListManagedPoliciesInPermissionSet': 2, 'GetCallerIdentity': 1, 'ListAccountAssignments': 2}
+    expected = dict(ACCOUNT_READ)
+    for action, count in list(center.items()) * 2 + [('ListInstances', 1)]:
+        expected[action] = expected.get(action, 0) + count
+    assert world['proxy'].counts() == expected
