@@ -7,6 +7,7 @@ the plan itself (plugins/module_utils/iam/migration.py) and its table."""
 
 from __future__ import annotations
 
+from ansible_collections.awsbootstrap.iam.plugins.filter.fleet import fleet_workstations
 from ansible_collections.awsbootstrap.iam.plugins.filter.iam_report import text_table
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import migration_plan
 
@@ -14,17 +15,16 @@ PHASES = {0: '0 (IAM key)', 1: '1 (SSO beside key)'}
 
 
 def migration_workstations(hosts, hostvars):
-    """[{host, iam_user, profile, email, profiles}]: each key a workstation holds for a developer (the workstation
-    role's gathered facts), with the host's ``workstation_email``; ``profiles`` is None when the files were unreadable."""
+    """[{host, iam_user, profile, region, email, profiles}]: each key a workstation holds for a developer (the fleet's
+    gathered workstations, a host never reached with what its inventory says and ``profiles`` None), with the host's
+    ``workstation_email``."""
     found = []
-    for host in hosts or []:
-        variables = hostvars[host]
-        gathered = variables.get('workstation__gathered') or {}
+    for gathered in fleet_workstations(hosts or [], hostvars):
+        email = hostvars[gathered['host']].get('workstation_email') or ''
         for entry in gathered.get('entries') or []:
             if entry.get('kind') == 'holder' and entry.get('iam_user') and entry.get('state', 'present') == 'present':
-                found.append({'host': host, 'iam_user': entry['iam_user'], 'profile': entry.get('profile') or 'default',
-                              'region': entry.get('region'), 'email': variables.get('workstation_email') or '',
-                              'profiles': gathered.get('profiles')})
+                found.append({'host': gathered['host'], 'iam_user': entry['iam_user'], 'profile': entry.get('profile') or 'default',
+                              'region': entry.get('region'), 'email': email, 'profiles': gathered.get('profiles')})
     return found
 
 
@@ -49,7 +49,8 @@ def migration_table(plan):
         mapped = ['%s -> %s' % item for item in developer['group_permission_sets'].items()]
         rows.append([
             developer['iam_user'], '%s <%s>' % (person['user_name'], person['email']), ', '.join(mapped) or 'None',
-            ', '.join('%s: %s + %s' % (item['host'], item['profile'], item['sso_profile']) for item in developer['workstations']) or 'None',
+            ', '.join('%s: %s + %s%s' % (item['host'], item['profile'], item['sso_profile'], '' if item['reached'] else ' (not reached)')
+                      for item in developer['workstations']) or 'None',
             ', '.join(developer['flagged'] + ['user policy %s' % policy for policy in developer['user_policies']]) or '-',
             PHASES.get(developer['phase'], developer['phase']),
         ])

@@ -9,7 +9,8 @@ keys by playbooks/bootstrap.yml (dev1 an Administrator, the others PowerUsers; w
 1. ``--check`` prints the plan as a table and makes no write call; no file changes;
 2. bad mappings (missing email, duplicate email, unknown group) fail naming the developer, before any write;
 3. phase 1 creates the Identity Store users, groups and assignments, and writes '<profile>-sso' beside every key
-   profile: every developer's own profile still answers ``sts get-caller-identity`` as their IAM user;
+   profile: every developer's own profile still answers ``sts get-caller-identity`` as their IAM user; dev3's group
+   Billing, which no permission set stands for, is flagged in the plan and not carried over;
 4. a re-run makes no write call and changes no file.
 """
 
@@ -55,6 +56,12 @@ def world(moto_server, tmp_path_factory):
     with fleet_world(moto_server, tmp_path_factory, 4, 'migrate') as built:
         proc = run(built, BOOTSTRAP)
         assert proc.returncode == 0, proc.stdout[-4000:]
+        # A team's own group that no permission set stands for: dev3 is in it too.
+        iam = client(built, 'iam')
+        iam.create_group(GroupName='Billing')
+        iam.put_group_policy(GroupName='Billing', PolicyName='invoices', PolicyDocument=json.dumps(
+            {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 'aws-portal:ViewBilling', 'Resource': '*'}]}))
+        iam.add_user_to_group(GroupName='Billing', UserName='dev3')
         yield built
 
 
@@ -120,6 +127,10 @@ def test_1_check_prints_the_plan_and_writes_nothing(world):
         for part in ('%s <%s@example.com>' % (developer, developer), '%s -> %s' % (group, ROLE[developer]),
                      '%s: %s + %s-sso' % (host, PROFILE[host], PROFILE[host]), '0 (IAM key)'):
             assert part in rows[0], (part, rows[0])
+    dev3 = [line for line in proc.stdout.splitlines() if line.strip(' "').startswith('dev3 ')][0]
+    assert re.search(r'\sBilling\s+0 \(IAM key\)$', dev3.rstrip('",')), dev3
+    assert 'FLAGGED group Billing (dev3): policies invoices have no permission-set mapping' in proc.stdout
+    assert '[WARNING]' not in proc.stdout + proc.stderr, (proc.stdout + proc.stderr)[-3000:]
     assert_every_key_profile_works(world)
 
 

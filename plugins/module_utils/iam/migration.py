@@ -129,7 +129,7 @@ def _workstation(held, suffix, label, problems):
         problems.append('%s: the SSO profile %r on %s would take the name of a profile holding the key %s'
                         % (label, twin, held['host'], existing[twin]))
     return {'host': held['host'], 'profile': profile, 'sso_profile': twin, 'region': held.get('region'),
-            'sso_profile_written': existing is not None and twin in existing and not existing[twin]}
+            'reached': existing is not None, 'sso_profile_written': existing is not None and twin in existing and not existing[twin]}
 
 
 def _duplicate_emails(developers):

@@ -55,7 +55,7 @@ def test_each_developer_gets_a_user_permission_sets_and_the_sso_twin_of_their_pr
     assert found['dev3']['identity_store_user'] == {'user_name': 'dev3', 'email': 'dev3@example.com', 'given_name': 'Dora',
                                                     'family_name': 'Three', 'display_name': 'dev3'}
     assert found['dev2']['workstations'] == [{'host': 'ws2', 'profile': 'work', 'sso_profile': 'work-sso', 'region': 'eu-west-1',
-                                                  'sso_profile_written': False}]
+                                                  'reached': True, 'sso_profile_written': False}]
     assert [developer['phase'] for developer in plan['developers']] == [0, 0, 0]
     assert [item['iam_user'] for item in plan['left_alone']] == ['Administrator']
 
@@ -128,10 +128,12 @@ def test_phase_1_once_every_workstation_has_the_twin():
     assert developers(migration_plan(USERS, GROUPS, fleet, people=PEOPLE))['dev1']['phase'] == 1
 
 
-def test_unreadable_files_keep_phase_0():
+def test_a_workstation_not_reached_keeps_phase_0_and_says_so():
     fleet = [ws('ws1', 'dev1', 'dev1@example.com', profiles=None)] + FLEET[1:]
     fleet[0]['profiles'] = None
-    assert developers(migration_plan(USERS, GROUPS, fleet, people=PEOPLE))['dev1']['phase'] == 0
+    plan = migration_plan(USERS, GROUPS, fleet, people=PEOPLE)
+    assert developers(plan)['dev1']['phase'] == 0
+    assert 'ws1: default + default-sso (not reached)' in [line for line in migration_table(plan) if line.startswith('dev1 ')][0]
 
 
 def test_two_workstations_with_different_emails_need_a_mapping():
@@ -170,13 +172,15 @@ def test_the_default_mapping_is_what_account_admin_creates_by_default():
 
 def test_workstations_from_the_gathered_facts():
     hostvars = {
-        'ws1': {'workstation_email': 'a@example.com', 'workstation__gathered': {
+        'ws1': {'workstation_email': 'a@example.com', 'workstation__gathered': {'host': 'ws1',
             'profiles': {'default': 'AKIA1'}, 'entries': [
                 {'kind': 'holder', 'iam_user': 'dev1', 'profile': 'default', 'region': 'eu-west-1', 'state': 'present'},
                 {'kind': 'holder', 'iam_user': 'gone', 'profile': 'old', 'region': 'eu-west-1', 'state': 'absent'},
                 {'kind': 'profile', 'iam_user': None, 'profile': 'plain'}]}},
         'ws2': {},
+        'ws3': {'workstation_iam_user': 'dev3', 'workstation_email': 'c@example.com'},  # never reached
     }
-    assert migration_workstations(['ws1', 'ws2'], hostvars) == [
+    assert migration_workstations(['ws1', 'ws2', 'ws3'], hostvars) == [
         {'host': 'ws1', 'iam_user': 'dev1', 'profile': 'default', 'region': 'eu-west-1', 'email': 'a@example.com',
-         'profiles': {'default': 'AKIA1'}}]
+         'profiles': {'default': 'AKIA1'}},
+        {'host': 'ws3', 'iam_user': 'dev3', 'profile': 'default', 'region': 'ap-northeast-2', 'email': 'c@example.com', 'profiles': None}]
