@@ -33,9 +33,8 @@ from botocore import configloader
 from tests.integration.test_aws_cli_profile_cli_agreement import cli_v1
 from tests.integration.test_aws_cli_profile_sso_roles import endpoint_rule_sets, run_cli
 from tests.utils.ansible_runner import ROOT, run_playbook
-from tests.utils.aws_proxy import AwsProxy
 from tests.utils.debian_awscli import debian_aws_cli_v2
-from tests.utils.fleet import Fleet
+from tests.utils.fleet import fleet_world
 from tests.utils.sandbox import SANDBOX_REGION
 from tests.utils.sso_portal import SsoPortal, token_cache_file
 
@@ -80,12 +79,8 @@ pytestmark = pytest.mark.root
 @pytest.fixture(scope='module')
 def world(moto_server, tmp_path_factory):
     """One account (moto reset once, behind a recording proxy), one fleet of three, one controller HOME."""
-    if os.geteuid() != 0:
-        pytest.skip('the fleet tests create throw-away OS users: run as root')
-    moto_server.enforce_auth(False)
-    moto_server.reset()
-    proxy = AwsProxy(moto_server).start()
-    with Fleet(3) as fleet:
+    with fleet_world(moto_server, tmp_path_factory, 3, 'identity-center-fleet') as built:
+        fleet = built['fleet']
         user = pwd.getpwnam(fleet.hosts['ws3']['workstation_user'])
         aws = os.path.join(fleet.hosts['ws3']['home'], '.aws')
         os.mkdir(aws, 0o700)
@@ -94,11 +89,7 @@ def world(moto_server, tmp_path_factory):
                 handle.write(text)
         for path in (aws, os.path.join(aws, 'config'), os.path.join(aws, 'credentials')):
             os.chown(path, user.pw_uid, user.pw_gid)
-        tmp = tmp_path_factory.mktemp('identity-center-fleet')
-        home = tmp / 'home'
-        home.mkdir()
-        yield {'proxy': proxy, 'fleet': fleet, 'home': home, 'tmp': tmp, 'outputs': []}
-    proxy.stop()
+        yield dict(built, outputs=[])
 
 
 def run(world, people=None, args=(), extra=None, check=True):

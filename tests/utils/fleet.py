@@ -6,13 +6,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import tempfile
 
+import pytest
 import yaml
 
+from tests.utils.aws_proxy import AwsProxy
 from tests.utils.os_users import create_user, delete_user
 from tests.utils.shared_cli import shared_aws_cli_bin, system_python
 
@@ -94,3 +97,22 @@ class Fleet:
         path = os.path.join(self.hosts[host]['home'], '.aws', 'credentials')
         with open(path, encoding='utf-8') as handle:
             return handle.read()
+
+
+@contextlib.contextmanager
+def fleet_world(moto_server, tmp_path_factory, size, name):
+    """A module's world: the account (moto reset once, behind a recording proxy), a fleet of ``size``, one controller
+    HOME: {'proxy', 'fleet', 'home', 'tmp'}. Root only (skips otherwise)."""
+    if os.geteuid() != 0:
+        pytest.skip('the fleet tests create throw-away OS users: run as root')
+    moto_server.enforce_auth(False)
+    moto_server.reset()
+    proxy = AwsProxy(moto_server).start()
+    try:
+        with Fleet(size) as fleet:
+            tmp = tmp_path_factory.mktemp(name)
+            home = tmp / 'home'
+            home.mkdir()
+            yield {'proxy': proxy, 'fleet': fleet, 'home': home, 'tmp': tmp}
+    finally:
+        proxy.stop()
