@@ -135,6 +135,13 @@ options:
         type: str
         choices: [present, absent]
         default: present
+  account_snapshot:
+    description:
+      - What earlier tasks of the same run read of the account (the RV(awsbootstrap.iam.iam_bootstrap_account#module:account_snapshot),
+        through the C(awsbootstrap.iam.account_snapshot) filter). Its C(details), C(password_policy) and C(aliases) are not read
+        again, nor is C(caller) asked from STS.
+    type: dict
+    default: {}
 attributes:
   check_mode:
     support: full
@@ -305,7 +312,9 @@ account_snapshot:
     - What this task read of the account (C(GetAccountAuthorizationDetails) for users, groups, roles and the
       account's own policies; the access keys of the users whose keys it listed), for later tasks of the same run to take instead of reading it again
       (O(awsbootstrap.iam.iam_bootstrap_fleet#module:account_snapshot), O(awsbootstrap.iam.iam_bootstrap_info#module:account_snapshot)).
-    - Empty when this task changed something (what it read no longer describes the account). Holds no secret.
+    - When this task changed something, the account as its writes left it (users and groups as they are after the task, the
+      access keys of the users it listed or created, the users it created in C(new_users)) and C(written), the parts its
+      writes changed; empty in check mode. Holds no secret.
   returned: always
   type: dict
   sample: {}
@@ -335,7 +344,12 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities im
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import settle_memberships
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import snapshot_from_details
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.passwords import read_password_policy
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import SNAPSHOT_OPTION
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import checked_snapshot
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import handed_on
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import identities_after
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.passwords import DEFAULT_POLICY
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.passwords import policy_from_api
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import USER_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import read_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import account_alias_reader
@@ -348,10 +362,11 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_removal 
 ARGUMENT_SPEC = dict(
     groups=dict(type='list', elements='dict', default=[], options=GROUP_OPTIONS),
     users=dict(type='list', elements='dict', default=[], options=USER_OPTIONS),
+    account_snapshot=SNAPSHOT_OPTION,
 )
 
 
-def prepare(module, client, groups, users, snapshot):
+def prepare(module, client, groups, users, snapshot, given=None):
     """Every entry's plan, and every check that needs IAM, before the first write."""
     prepared = {'groups': [], 'users': []}
     verified = set()
@@ -360,7 +375,11 @@ def prepare(module, client, groups, users, snapshot):
             current = known(snapshot, 'groups', desired['name'])
             resolved, plan = prepare_group(client, desired, current, verified)
         prepared['groups'].append((resolved, current, plan))
-    password_policy = functools.lru_cache(maxsize=None)(lambda: read_password_policy(client))
+    if 'password_policy' in (given or {}):
+        policy = given['password_policy']
+        password_policy = lambda: dict(DEFAULT_POLICY) if policy is None else policy_from_api(policy)  # noqa: E731
+    else:
+        password_policy = functools.lru_cache(maxsize=None)(lambda: read_password_policy(client))
     for desired in users:
         with entry_errors(desired['label']):
             if desired['state'] == 'absent':
@@ -384,15 +403,16 @@ def apply_entry(module, client, executor, account_alias, option, desired, prepar
 
 def run(module):
     groups, users = desired_identities(module.params)
+    given = checked_snapshot(module.params['account_snapshot'])
     client = iam_client(module)
-    details = read_identities(client)
+    details = given['details'] if 'details' in given else read_identities(client)
     snapshot = snapshot_from_details(details)
     check_group_references(groups, users, snapshot)
     entries = {'groups': groups, 'users': users}
-    prepared = prepare(module, client, groups, users, snapshot)
+    prepared = prepare(module, client, groups, users, snapshot, given)
     results = {'groups': [None] * len(groups), 'users': [None] * len(users)}
     executor = Executor(client)
-    account_alias = account_alias_reader(client)
+    account_alias = account_alias_reader(client, given.get('aliases'))
     for option, index in application_order(groups, users):
         desired = entries[option][index]
         with entry_errors(desired['label']):
@@ -402,11 +422,14 @@ def run(module):
     diff = combined_diff(results)
     partition, account_id = account_from_arns(result_arns(snapshot, results))
     if account_id is None:
-        caller = read(sts_client(module), 'GetCallerIdentity') or {}
+        caller = given.get('caller') or read(sts_client(module), 'GetCallerIdentity') or {}
         partition, account_id = account_from_arns([caller.get('Arn')])
     changed = any(entry['changed'] for entry in results['groups'] + results['users'])
-    result = dict(changed=changed, diff=diff, account_snapshot=handed_on(changed, details=details, access_keys=known_views(results['users'])),
-                  **results)
+    created = [user['name'] for user in results['users'] if user['state'] == 'present' and known(snapshot, 'users', user['name']) is None]
+    written = None if module.check_mode else ('details', 'access_keys', 'summary')
+    result = dict(changed=changed, diff=diff, **results)
+    result['account_snapshot'] = handed_on(changed, written, () if module.check_mode else created, access_keys=known_views(results['users']),
+                                           details=identities_after(details, results, diff) if changed else details)
     result.update(account_facts(partition, account_id))
     return result
 

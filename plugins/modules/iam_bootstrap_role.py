@@ -147,6 +147,14 @@ role:
       elements: str
       returned: always
       sample: [arn:aws:iam::aws:policy/AWSSupportAccess]
+account_snapshot:
+  description:
+    - When this task changed the role and was given O(account_snapshot) with C(details), those details with the role as
+      this task left it, and C(written) (the parts its writes changed), for later tasks of the same run; when it changed
+      the role without them, only C(written); empty in check mode and when nothing changed. Holds no secret.
+  returned: always
+  type: dict
+  sample: {}
 """
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor import Executor
@@ -165,6 +173,8 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import r
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import role_result
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import SNAPSHOT_OPTION
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import checked_snapshot
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import handed_on
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import role_after
 
 ARGUMENT_SPEC = dict(
     name=dict(type='str', required=True),
@@ -200,7 +210,7 @@ def run(module):
     current = read_role(client, desired['name'], removing=desired['state'] == 'absent', details=snapshot.get('details'))
     partition = arn_partition(current['arn']) if current else None
     if desired['state'] == 'present' and current is None and desired['trust_policy'] is None:
-        caller = read(sts_client(module), 'GetCallerIdentity')
+        caller = snapshot.get('caller') or read(sts_client(module), 'GetCallerIdentity')
         partition = arn_partition(caller['Arn'])
         desired['trust_policy'] = account_trust_policy(partition, caller['Account'])
     if desired['managed_policies'] is not None and desired['state'] == 'present':
@@ -215,6 +225,8 @@ def run(module):
     role = role_result(current, plan, responses, desired)
     if role is not None:
         result['role'] = role
+    after = {} if 'details' not in snapshot or not plan.changed else {'details': role_after(snapshot['details'], desired['name'], role)}
+    result['account_snapshot'] = handed_on(plan.changed, None if module.check_mode else ('details', 'summary'), **after)
     return result
 
 

@@ -77,8 +77,11 @@ def check_groups_exist(client, desired, current, warn=None):
             warn('groups: %s (check mode: an earlier task may create it)' % message)
 
 
-def account_alias_reader(client):
-    """The account's alias (or None), read at most once however many CSVs are written."""
+def account_alias_reader(client, aliases=None):
+    """The account's alias (or None), read at most once however many CSVs are written; not read when an earlier task
+    handed on the ``aliases``."""
+    if aliases is not None:
+        return lambda: next(iter(aliases), None)
     return functools.lru_cache(maxsize=None)(lambda: next(iter((read(client, 'ListAccountAliases') or {}).get('AccountAliases') or []), None))
 
 
