@@ -299,17 +299,7 @@ def render(results, names, runs, seconds, command='benchmarks/compare.py'):
     lines += issue_14_lines(results)
     lines += ['Baseline: `ansible-playbook` with one task and no AWS call (benchmarks/baseline.yml) takes %.2f s (median),' % results['baseline_median'],
               'the floor under every wall time above.', '']
-    lines += ['API calls by action:', '',
-              '| action | %s |' % ' | '.join('%s first | %s re-run' % (LABELS[n], LABELS[n]) for n in names),
-              '|---|' + '---:|' * (2 * len(names))]
-    actions = sorted(set().union(*(set(results[n]['first']) | set(results[n]['rerun']) for n in names)))
-    for action in actions:
-        cells = []
-        for name in names:
-            cells += [str(results[name]['first'].get(action, '')), str(results[name]['rerun'].get(action, ''))]
-        lines.append('| %s | %s |' % (action, ' | '.join(cells)))
-    lines.append('| **total** | %s |' % ' | '.join(
-        '%d | %d' % (sum(results[n]['first'].values()), sum(results[n]['rerun'].values())) for n in names))
+    lines += action_table(results, names)
     lines += ['', 'End state (read back with boto3: groups, attached policies, members, users, login profile, access keys):', '']
     for name in names:
         result = results[name]
@@ -323,6 +313,22 @@ def render(results, names, runs, seconds, command='benchmarks/compare.py'):
     if 'same_end_state' in results:
         lines.append('- the playbooks leave the same end state: %s.' % ('yes' if results['same_end_state'] else '**no**'))
     return '\n'.join(lines) + '\n'
+
+
+def action_table(results, names):
+    """The API calls of each playbook by action, first run and re-run."""
+    lines = ['API calls by action:', '',
+              '| action | %s |' % ' | '.join('%s first | %s re-run' % (LABELS[n], LABELS[n]) for n in names),
+              '|---|' + '---:|' * (2 * len(names))]
+    actions = sorted(set().union(*(set(results[n]['first']) | set(results[n]['rerun']) for n in names)))
+    for action in actions:
+        cells = []
+        for name in names:
+            cells += [str(results[name]['first'].get(action, '')), str(results[name]['rerun'].get(action, ''))]
+        lines.append('| %s | %s |' % (action, ' | '.join(cells)))
+    lines.append('| **total** | %s |' % ' | '.join(
+        '%d | %d' % (sum(results[n]['first'].values()), sum(results[n]['rerun'].values())) for n in names))
+    return lines
 
 
 def issue_14_lines(results):

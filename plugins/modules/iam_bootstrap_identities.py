@@ -320,8 +320,6 @@ account_snapshot:
   sample: {}
 """
 
-import functools
-
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor import Executor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read
@@ -343,13 +341,11 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities im
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import result_arns
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import settle_memberships
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import snapshot_from_details
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.passwords import read_password_policy
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.passwords import password_policy_reader
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import SNAPSHOT_OPTION
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import checked_snapshot
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import handed_on
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import identities_after
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.passwords import DEFAULT_POLICY
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.passwords import policy_from_api
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import USER_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import read_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import account_alias_reader
@@ -375,11 +371,7 @@ def prepare(module, client, groups, users, snapshot, given=None):
             current = known(snapshot, 'groups', desired['name'])
             resolved, plan = prepare_group(client, desired, current, verified)
         prepared['groups'].append((resolved, current, plan))
-    if 'password_policy' in (given or {}):
-        policy = given['password_policy']
-        password_policy = lambda: dict(DEFAULT_POLICY) if policy is None else policy_from_api(policy)  # noqa: E731
-    else:
-        password_policy = functools.lru_cache(maxsize=None)(lambda: read_password_policy(client))
+    password_policy = password_policy_reader(client, given or {})
     for desired in users:
         with entry_errors(desired['label']):
             if desired['state'] == 'absent':

@@ -57,7 +57,7 @@ options:
       - What earlier tasks of the same run read of the account (through the C(awsbootstrap.iam.account_snapshot) filter).
         With its C(details), a role they do not list is not read at all, and the attached policies of one they list
         come from them (C(GetRole) is still read for the description).
-      - Give it only when no task wrote to the account since it was read; the filter takes care of that.
+      - Give what the filter makes of the earlier tasks' results (it keeps only what is still true after their writes).
     type: dict
     default: {}
 attributes:

@@ -235,12 +235,13 @@ def test_identities_hand_on_their_groups_and_users_in_the_details_shape():
 
 
 def test_the_role_hands_on_the_details_with_the_role_as_it_left_it():
+    support_access = 'arn:aws:iam::aws:policy/AWSSupportAccess'
     role = {'role_name': 'Support', 'role_id': 'AROA1', 'arn': ARN + 'role/Support', 'path': '/', 'create_date': '2026-12-07T10:00:02+00:00',
             'assume_role_policy_document': {'Version': '2012-10-17'}, 'managed_policies': ['arn:aws:iam::aws:policy/AWSSupportAccess']}
     after = role_after(DETAILS, 'support', role)
     assert after['RoleDetailList'] == [{'RoleName': 'Support', 'RoleId': 'AROA1', 'Arn': ARN + 'role/Support', 'Path': '/',
                                         'CreateDate': '2026-12-07T10:00:02+00:00', 'AssumeRolePolicyDocument': {'Version': '2012-10-17'},
-                                        'AttachedManagedPolicies': [{'PolicyName': 'AWSSupportAccess', 'PolicyArn': 'arn:aws:iam::aws:policy/AWSSupportAccess'}],
+                                        'AttachedManagedPolicies': [{'PolicyName': 'AWSSupportAccess', 'PolicyArn': support_access}],
                                         'RolePolicyList': [], 'InstanceProfileList': [], 'Tags': []}]
     assert role_after(after, 'SUPPORT', None)['RoleDetailList'] == []
     assert after['UserDetailList'] == DETAILS['UserDetailList']
