@@ -417,13 +417,19 @@ def run(module):
         caller = given.get('caller') or read(sts_client(module), 'GetCallerIdentity') or {}
         partition, account_id = account_from_arns([caller.get('Arn')])
     changed = any(entry['changed'] for entry in results['groups'] + results['users'])
-    created = [user['name'] for user in results['users'] if user['state'] == 'present' and known(snapshot, 'users', user['name']) is None]
-    written = None if module.check_mode else ('details', 'access_keys', 'summary')
-    result = dict(changed=changed, diff=diff, **results)
-    result['account_snapshot'] = handed_on(changed, written, () if module.check_mode else created, access_keys=known_views(results['users']),
-                                           details=identities_after(details, results, diff) if changed else details)
+    result = dict(changed=changed, diff=diff, account_snapshot=account_after(module, snapshot, details, results, diff), **results)
     result.update(account_facts(partition, account_id))
     return result
+
+
+def account_after(module, snapshot, details, results, diff):
+    """The account as this task left it (as read when it changed nothing; nothing in check mode when it would have)."""
+    changed = any(entry['changed'] for entry in results['groups'] + results['users'])
+    if changed and module.check_mode:
+        return handed_on(changed)
+    created = [user['name'] for user in results['users'] if user['state'] == 'present' and known(snapshot, 'users', user['name']) is None]
+    return handed_on(changed, ('details', 'access_keys', 'summary'), created, access_keys=known_views(results['users']),
+                     details=identities_after(details, results, diff) if changed else details)
 
 
 def main():
