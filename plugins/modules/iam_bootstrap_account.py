@@ -169,10 +169,12 @@ password_policy:
            password_reuse_prevention: 24, hard_expiry: false}
 account_snapshot:
   description:
-    - What this task read of the account (the caller, C(GetAccountSummary), and C(GetAccountPasswordPolicy) when
-      O(password_policy) is set), for later tasks of the same run to take instead of reading it again
-      (O(awsbootstrap.iam.iam_bootstrap_info#module:account_snapshot)).
-    - Empty when this task changed something. Holds no secret.
+    - What this task read of the account (the caller, C(ListAccountAliases), C(GetAccountSummary), and
+      C(GetAccountPasswordPolicy) when O(password_policy) is set), for later tasks of the same run to take instead of
+      reading it again (O(awsbootstrap.iam.iam_bootstrap_identities#module:account_snapshot),
+      O(awsbootstrap.iam.iam_bootstrap_info#module:account_snapshot)).
+    - When this task changed the alias or the password policy, they are as it left them, and C(written) names them;
+      empty in check mode. Holds no secret.
   returned: always
   type: dict
   sample: {}
@@ -182,6 +184,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.executor impo
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sts_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import account_after
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import account_result
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import desired_account
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import plan_account
@@ -211,8 +214,9 @@ def run(module):
     plan = plan_account(current, desired)
     if plan.changed and not module.check_mode:
         Executor(iam).run_all(plan.actions)
+    written = None if module.check_mode else ('password_policy', 'aliases')
     return dict(account_result(current, plan), changed=plan.changed, diff=plan.diff(),
-                account_snapshot=handed_on(plan.changed, **current['read']))
+                account_snapshot=handed_on(plan.changed, written, **account_after(current, plan)))
 
 
 def main():

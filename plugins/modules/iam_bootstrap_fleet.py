@@ -89,7 +89,7 @@ options:
         of M(awsbootstrap.iam.iam_bootstrap_identities), through the C(awsbootstrap.iam.account_snapshot) filter). With its
         C(details), O(phase=plan) reads no C(GetAccountAuthorizationDetails); the users in its C(access_keys) are not
         listed again.
-      - Give it only when no task wrote to the account since it was read; the filter takes care of that.
+      - Give what the filter makes of the earlier tasks' results (it keeps only what is still true after their writes).
     type: dict
     default: {}
 attributes:

@@ -28,6 +28,14 @@ description:
     read only their own entry and suit large accounts and per-host loops better.
 author:
   - awsbootstrap.iam maintainers (@awsbootstrap)
+options:
+  account_snapshot:
+    description:
+      - What earlier tasks of the same run read of the account (the RV(awsbootstrap.iam.iam_bootstrap_account#module:account_snapshot),
+        through the C(awsbootstrap.iam.account_snapshot) filter). Its C(details), C(password_policy) and C(aliases) are not read
+        again, nor is C(caller) asked from STS.
+    type: dict
+    default: {}
 attributes:
   check_mode:
     support: full
@@ -202,7 +210,9 @@ account_snapshot:
     - What this task read of the account (C(GetAccountAuthorizationDetails) for users, groups, roles and the
       account's own policies; the access keys of the users whose keys it listed), for later tasks of the same run to take instead of reading it again
       (O(awsbootstrap.iam.iam_bootstrap_fleet#module:account_snapshot), O(awsbootstrap.iam.iam_bootstrap_info#module:account_snapshot)).
-    - Empty when this task changed something (what it read no longer describes the account). Holds no secret.
+    - When this task changed something, the account as its writes left it (users and groups as they are after the task, the
+      access keys of the users it listed or created, the users it created in C(new_users)) and C(written), the parts its
+      writes changed; empty in check mode. Holds no secret.
   returned: always
   type: dict
   sample: {}
@@ -211,11 +221,13 @@ account_snapshot:
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import GROUP_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import run_identities
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import SNAPSHOT_OPTION
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import USER_OPTIONS
 
 ARGUMENT_SPEC = dict(
     groups=dict(type='list', elements='dict', default=[], options=GROUP_OPTIONS),
     users=dict(type='list', elements='dict', default=[], options=USER_OPTIONS),
+    account_snapshot=SNAPSHOT_OPTION,
 )
 
 

@@ -40,8 +40,9 @@ options:
       - What earlier tasks of the same run read of the account (the RV(awsbootstrap.iam.iam_bootstrap_account#module:account_snapshot)
         and RV(awsbootstrap.iam.iam_bootstrap_identities#module:account_snapshot) results, merged by the
         C(awsbootstrap.iam.account_snapshot) filter); the parts it has (C(caller), C(summary), C(password_policy),
-        C(details)) are not read again.
-      - Give it only when no task wrote to the account since it was read; the filter takes care of that.
+        C(details), C(access_keys)) are not read again; when it names C(new_users), the credential report is generated
+        first (a report made before them would not list them).
+      - Give what the filter makes of the earlier tasks' results (it keeps only what is still true after their writes).
     type: dict
     default: {}
 attributes:

@@ -57,7 +57,7 @@ options:
       - What earlier tasks of the same run read of the account (through the C(awsbootstrap.iam.account_snapshot) filter).
         With its C(details), a role they do not list is not read at all, and the attached policies of one they list
         come from them (C(GetRole) is still read for the description).
-      - Give it only when no task wrote to the account since it was read; the filter takes care of that.
+      - Give what the filter makes of the earlier tasks' results (it keeps only what is still true after their writes).
     type: dict
     default: {}
 attributes:
@@ -147,6 +147,14 @@ role:
       elements: str
       returned: always
       sample: [arn:aws:iam::aws:policy/AWSSupportAccess]
+account_snapshot:
+  description:
+    - When this task changed the role and was given O(account_snapshot) with C(details), those details with the role as
+      this task left it, and C(written) (the parts its writes changed), for later tasks of the same run; when it changed
+      the role without them, only C(written); empty in check mode and when nothing changed. Holds no secret.
+  returned: always
+  type: dict
+  sample: {}
 """
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
@@ -156,6 +164,8 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.role import p
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import SNAPSHOT_OPTION
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import checked_snapshot
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import handed_on
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import role_after
 
 ARGUMENT_SPEC = dict(
     name=dict(type='str', required=True),
@@ -173,7 +183,12 @@ def run(module):
     desired = desired_role(module.params)
     snapshot = checked_snapshot(module.params['account_snapshot'])
     client = iam_client(module)
-    return apply_role(module, client, prepare_role(module, client, desired, snapshot.get('details')))
+    prepared = prepare_role(module, client, desired, snapshot.get('details'), snapshot.get('caller'))
+    result = apply_role(module, client, prepared)
+    changed = result['changed']
+    after = {} if 'details' not in snapshot or not changed else {'details': role_after(snapshot['details'], desired['name'], result.get('role'))}
+    result['account_snapshot'] = handed_on(changed, None if module.check_mode else ('details', 'summary'), **after)
+    return result
 
 
 def main():

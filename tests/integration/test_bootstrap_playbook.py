@@ -12,7 +12,7 @@ import subprocess
 
 import boto3
 
-from tests.utils.ansible_runner import BIN, ROOT, run_playbook
+from tests.utils.ansible_runner import BIN, ROOT, run_module, run_playbook, run_playbook_json, task_results
 
 BOOTSTRAP = os.path.join(ROOT, 'playbooks', 'bootstrap.yml')
 SANDBOX_VARS = '@' + os.path.join(ROOT, 'playbooks', 'vars', 'sandbox.yml')
@@ -91,6 +91,48 @@ def test_the_rerun_reads_the_account_once(aws_proxy, home):
     assert not {'GetUser', 'GetGroup', 'ListAttachedRolePolicies', 'GenerateCredentialReport'} & set(counts), counts
     # A fresh account has no virtual MFA device and no server certificate: the summary says so, nothing is listed.
     assert not {'ListVirtualMFADevices', 'ListServerCertificates'} & set(counts), counts
+
+
+def breakdown(counts):
+    """The calls by action, most first: what a budget's failure message shows."""
+    return ', '.join('%s x%d' % (action, number) for action, number in counts.most_common())
+
+
+def test_the_first_run_hands_on_what_it_wrote_instead_of_reading_it_again(aws_proxy, home):
+    """Issue 14's budget for the whole playbook on a fresh account: 28 calls. The 14 writes are the guide's; every
+    task that wrote hands on the account as it left it, so that nothing is read twice: one account read (caller,
+    aliases, summary, password policy) for groups, users, the support role and the report, one
+    GetAccountAuthorizationDetails, no ListAccessKeys (the users are new), the credential report generated once."""
+    bootstrap(aws_proxy, home)
+    counts = aws_proxy.counts()
+    writes = [call.action for call in aws_proxy.write_calls()]
+    assert len(writes) == 14, breakdown(counts)
+    assert sum(counts.values()) <= 28, 'first run: %d calls (budget 28): %s' % (sum(counts.values()), breakdown(counts))
+    for action in ('GetAccountAuthorizationDetails', 'GetAccountPasswordPolicy', 'ListAccountAliases',
+                   'GenerateCredentialReport', 'GetCredentialReport'):
+        assert counts.get(action) == 1, '%s: %s' % (action, breakdown(counts))
+    # Once with the account's credentials, once with the new key (the fleet's check that it signs in as PowerUser).
+    assert counts.get('GetCallerIdentity') == 2, breakdown(counts)
+    assert not {'ListAccessKeys', 'GetRole', 'GetUser', 'GetGroup', 'GetLoginProfile'} & set(counts), breakdown(counts)
+    # A policy is shown to exist before it is attached, once each.
+    assert counts.get('GetPolicy') == 3, breakdown(counts)
+
+
+def test_the_report_from_what_the_tasks_handed_on_is_the_report_read_afresh(aws_proxy, home):
+    """The first run's report takes the account as the writing tasks left it (users, groups, the support role, keys,
+    the password policy): it must say exactly what a report that reads everything from IAM says."""
+    report, _proc = run_playbook_json(BOOTSTRAP, home, dict(aws_proxy.env), args=('-e', SANDBOX_VARS))
+    handed_on = next(result for name, result in task_results(report).items() if name.endswith('Read the account report'))
+    afresh = run_module('iam_bootstrap_info', {'exceptions': handed_on['invocation']['module_args']['exceptions']}, home,
+                        extra_env=aws_proxy.env)
+    assert not afresh.get('failed'), afresh
+    for key in ('account_id', 'users', 'groups', 'password_policy', 'findings'):
+        assert handed_on[key] == afresh[key], key
+    assert handed_on['account_summary'] == afresh['account_summary']
+    assert handed_on['credential_report']['users_not_in_report'] == afresh['credential_report']['users_not_in_report'] == []
+    # The users, the groups' policies and the support role really came from the hand-over, not from a read.
+    assert [user['user_name'] for user in handed_on['users']] == ['Administrator', 'PowerUser']
+    assert handed_on['invocation']['module_args']['account_snapshot']['details']['RoleDetailList']
 
 
 def test_rotate_keys_rotates_the_guide_key_of_this_machine(aws_proxy, home):

@@ -62,6 +62,24 @@ def policy_to_options(policy):
     return {option: policy.get(field, UPDATE_DEFAULTS[option]) for option, (field, _k, _l, _h) in POLICY_FIELDS.items()}
 
 
+def options_to_policy(options):
+    """The inverse of ``policy_to_options``: a policy in the options' terms as GetAccountPasswordPolicy answers it
+    (None stays None)."""
+    if options is None:
+        return None
+    policy = {field: options[option] for option, (field, _k, _l, _h) in POLICY_FIELDS.items()}
+    policy['ExpirePasswords'] = bool(options['max_password_age'])
+    return policy
+
+
+def account_after(current, plan):
+    """What the account module read, as its plan leaves it: the parts it hands on after writing."""
+    parts = dict(current['read'], aliases=[plan.after['alias']] if plan.after['alias'] else [])
+    if 'password_policy' in parts:
+        parts['password_policy'] = options_to_policy(plan.after['password_policy'])
+    return parts
+
+
 def read_account(iam, sts, with_password_policy=True):
     """Caller, alias, root posture and password policy: GetCallerIdentity, ListAccountAliases, GetAccountSummary,
     and GetAccountPasswordPolicy only when the policy is managed (``with_password_policy``)."""
@@ -70,7 +88,7 @@ def read_account(iam, sts, with_password_policy=True):
     summary = (read(iam, 'GetAccountSummary') or {}).get('SummaryMap') or {}
     found = read_account_password_policy(iam) if with_password_policy else None
     policy = policy_to_options(found)
-    read_parts = {'caller': caller, 'summary': summary}
+    read_parts = {'caller': caller, 'summary': summary, 'aliases': aliases}
     if with_password_policy:
         read_parts['password_policy'] = found
     return {

@@ -13,7 +13,6 @@ module, which suits large accounts and per-host loops)."""
 from __future__ import annotations
 
 import contextlib
-import functools
 import re
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import IAMFailure
@@ -24,7 +23,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import prepare_group
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import read_group
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import reads_needed
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.passwords import read_password_policy
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.passwords import password_policy_reader
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import read_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import apply_removal
@@ -98,16 +97,16 @@ class EntityRead:
         return True
 
 
-def prepare_entries(module, client, reader, groups, users):
+def prepare_entries(module, client, reader, groups, users, given=None):
     """{'groups': [Prepared], 'users': [Prepared]}: every entry read, checked and planned, and every check
-    that needs IAM made (policies exist - each once -, passwords meet the account's policy - read once -,
-    the two-key limit), before the first write."""
+    that needs IAM made (policies exist - each once -, passwords meet the account's policy - read once, or
+    taken from what an earlier task handed on (``given``) -, the two-key limit), before the first write."""
     prepared = {'groups': [], 'users': []}
     verified = set()
     for desired in groups:
         with entry_errors(desired.get('label')):
             prepared['groups'].append(prepare_group(client, desired, reader.group(desired), verified))
-    password_policy = functools.lru_cache(maxsize=None)(lambda: read_password_policy(client))
+    password_policy = password_policy_reader(client, given or {})
     for desired in users:
         with entry_errors(desired.get('label')):
             if desired['state'] == 'absent':
@@ -136,12 +135,13 @@ def apply_prepared(module, client, prepared, executor, account_alias):
     return apply_user_run(module, client, prepared, executor, account_alias)
 
 
-def apply_entries(module, client, prepared):
+def apply_entries(module, client, prepared, aliases=None):
     """{'groups': [result], 'users': [result]}, each entry's result (with ``changed`` and ``diff``) where its
-    Prepared was. The secrets created are the executor's until delivered: a failure revokes them."""
+    Prepared was. The secrets created are the executor's until delivered: a failure revokes them. ``aliases``:
+    the account's, when an earlier task handed them on (else read once, for the first CSV's sign-in link)."""
     results = {option: [None] * len(entries) for option, entries in prepared.items()}
     executor = Executor(client)
-    account_alias = account_alias_reader(client)
+    account_alias = account_alias_reader(client, aliases)
     order = application_order([entry.desired for entry in prepared['groups']], [entry.desired for entry in prepared['users']])
     for option, index in order:
         entry = prepared[option][index]

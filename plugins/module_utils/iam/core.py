@@ -159,8 +159,11 @@ def arn_sign_in_url(arn, alias=None):
     return sign_in_url(arn_partition(arn), (arn_parts(arn) or {}).get('account_id'), alias)
 
 
-def account_alias_reader(client):
-    """The account's alias (or None), read with ListAccountAliases at most once however often it is asked."""
+def account_alias_reader(client, aliases=None):
+    """The account's alias (or None), read with ListAccountAliases at most once however often it is asked; not read
+    when an earlier task handed on the account's ``aliases``."""
+    if aliases is not None:
+        return lambda: next(iter(aliases), None)
     return functools.lru_cache(maxsize=None)(lambda: next(iter((read(client, 'ListAccountAliases') or {}).get('AccountAliases') or []), None))
 
 

@@ -245,33 +245,38 @@ def _mfa_enforced_groups(details, local_policies):
 
 
 def _users(users, details, now):
-    local_policies = {policy['Arn']: policy for policy in details.get('Policies') or []}
+    """The controls about users' credentials and policies: 1.10 to 1.15."""
     console = [user for user in users if user['console_access']]
-    rows = []
+    return [_console_mfa(console, details), _setup_keys(console), _stale_credentials(users, console, now),
+            _several_keys(users), _old_keys(users), _direct_policies(users)]
 
+
+def _console_mfa(console, details):
     without_mfa = [user for user in console if not user['mfa_active']]
-    enforced = _mfa_enforced_groups(details, local_policies)
+    enforced = _mfa_enforced_groups(details, {policy['Arn']: policy for policy in details.get('Policies') or []})
     uncovered = sorted(user['user_name'] for user in without_mfa if not enforced & set(user['groups']))
     waiting = sorted(user['user_name'] for user in without_mfa if enforced & set(user['groups']))
     if uncovered:
-        rows.append(finding('1.10', 'fail', 'Console users without MFA and without an MFA-enforcing group policy: %s.' % ', '.join(uncovered),
-                            'Put the self-managed-MFA policy on their groups (account_admin does by default) and have each person enrol a device.',
-                            uncovered))
-    elif waiting:
-        rows.append(finding('1.10', 'manual', 'Console users without an MFA device yet: %s; their groups deny everything but enrolling MFA and '
-                            'changing the password until they sign in with MFA.' % ', '.join(waiting),
-                            'Each person: sign in, change the password, Security credentials > Assign MFA device.', waiting))
-    else:
-        rows.append(finding('1.10', 'pass', 'Every console user (%d) has an active MFA device.' % len(console)))
+        return finding('1.10', 'fail', 'Console users without MFA and without an MFA-enforcing group policy: %s.' % ', '.join(uncovered),
+                       'Put the self-managed-MFA policy on their groups (account_admin does by default) and have each person enrol a device.',
+                       uncovered)
+    if waiting:
+        return finding('1.10', 'manual', 'Console users without an MFA device yet: %s; their groups deny everything but enrolling MFA and '
+                       'changing the password until they sign in with MFA.' % ', '.join(waiting),
+                       'Each person: sign in, change the password, Security credentials > Assign MFA device.', waiting)
+    return finding('1.10', 'pass', 'Every console user (%d) has an active MFA device.' % len(console))
 
+
+def _setup_keys(console):
     setup_keys = sorted(user['user_name'] for user in console
                         if any(key['status'] == 'Active' and not key['last_used_date'] for key in user['access_keys']))
     if setup_keys:
-        rows.append(finding('1.11', 'fail', 'Console users with an active access key that was never used: %s.' % ', '.join(setup_keys),
-                            'Delete keys made at setup; a console user who needs one creates it when needed.', setup_keys))
-    else:
-        rows.append(finding('1.11', 'pass', 'No console user has an active, never-used access key.'))
+        return finding('1.11', 'fail', 'Console users with an active access key that was never used: %s.' % ', '.join(setup_keys),
+                       'Delete keys made at setup; a console user who needs one creates it when needed.', setup_keys)
+    return finding('1.11', 'pass', 'No console user has an active, never-used access key.')
 
+
+def _stale_credentials(users, console, now):
     stale = []
     for user in console:
         last = user.get('password_last_used') or user.get('password_last_changed') or user.get('create_date')
@@ -286,36 +291,37 @@ def _users(users, details, now):
             if days is not None and days >= UNUSED_DAYS:
                 stale.append('%s key %s (%d days)' % (user['user_name'], key['access_key_id'][-4:], days))
     if stale:
-        rows.append(finding('1.12', 'fail', 'Credentials unused for %d days or more: %s.' % (UNUSED_DAYS, '; '.join(sorted(stale))),
-                            'Deactivate the keys and remove the passwords that are not used.', sorted({item.split(' ')[0] for item in stale})))
-    else:
-        rows.append(finding('1.12', 'pass', 'No password or active key unused for %d days or more.' % UNUSED_DAYS))
+        return finding('1.12', 'fail', 'Credentials unused for %d days or more: %s.' % (UNUSED_DAYS, '; '.join(sorted(stale))),
+                       'Deactivate the keys and remove the passwords that are not used.', sorted({item.split(' ')[0] for item in stale}))
+    return finding('1.12', 'pass', 'No password or active key unused for %d days or more.' % UNUSED_DAYS)
 
+
+def _several_keys(users):
     several = sorted('%s (%d)' % (user['user_name'], count) for user, count in
                      ((user, len([key for key in user['access_keys'] if key['status'] == 'Active'])) for user in users) if count > 1)
     if several:
-        rows.append(finding('1.13', 'fail', 'Users with more than one active access key: %s.' % ', '.join(several),
-                            'Keep one active key per user (deactivate then delete the other).', [item.split(' ')[0] for item in several]))
-    else:
-        rows.append(finding('1.13', 'pass', 'No user has more than one active access key.'))
+        return finding('1.13', 'fail', 'Users with more than one active access key: %s.' % ', '.join(several),
+                       'Keep one active key per user (deactivate then delete the other).', [item.split(' ')[0] for item in several])
+    return finding('1.13', 'pass', 'No user has more than one active access key.')
 
+
+def _old_keys(users):
     old = sorted('%s key %s (%d days)' % (user['user_name'], key['access_key_id'][-4:], key['age_days'])
                  for user in users for key in user['access_keys']
                  if key['status'] == 'Active' and key['age_days'] is not None and key['age_days'] > ROTATION_DAYS)
     if old:
-        rows.append(finding('1.14', 'fail', 'Active access keys older than %d days: %s.' % (ROTATION_DAYS, ', '.join(old)),
-                            'Rotate them (playbooks/rotate_keys.yml).', sorted({item.split(' ')[0] for item in old})))
-    else:
-        rows.append(finding('1.14', 'pass', 'Every active access key is at most %d days old.' % ROTATION_DAYS))
+        return finding('1.14', 'fail', 'Active access keys older than %d days: %s.' % (ROTATION_DAYS, ', '.join(old)),
+                       'Rotate them (playbooks/rotate_keys.yml).', sorted({item.split(' ')[0] for item in old}))
+    return finding('1.14', 'pass', 'Every active access key is at most %d days old.' % ROTATION_DAYS)
 
+
+def _direct_policies(users):
     direct = sorted('%s (%s)' % (user['user_name'], ', '.join(_own_policies(user)))
                     for user in users if user['attached_policies'] or user['inline_policies'])
     if direct:
-        rows.append(finding('1.15', 'fail', 'Users with policies of their own: %s.' % '; '.join(direct),
-                            'Move the permissions to a group and detach / delete the user\'s policies.', [item.split(' ')[0] for item in direct]))
-    else:
-        rows.append(finding('1.15', 'pass', 'No user has an attached or inline policy; permissions come through groups.'))
-    return rows
+        return finding('1.15', 'fail', 'Users with policies of their own: %s.' % '; '.join(direct),
+                       'Move the permissions to a group and detach / delete the user\'s policies.', [item.split(' ')[0] for item in direct])
+    return finding('1.15', 'pass', 'No user has an attached or inline policy; permissions come through groups.')
 
 
 def _own_policies(user):

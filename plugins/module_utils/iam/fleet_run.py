@@ -29,7 +29,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import d
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import plan_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user import user_from_details
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_removal import plan_user_removal
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import account_alias_reader
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import account_alias_reader
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_run import write_csv
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_removal import read_user_for_removal
 

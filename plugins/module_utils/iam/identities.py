@@ -21,7 +21,9 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import r
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read_pages
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sign_in_url
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sts_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import checked_snapshot
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import handed_on
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import identities_after
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_keys import known_views
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import desired_group
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import group_from_details
@@ -159,31 +161,42 @@ def result_arns(snapshot, results):
     return [arn for arn in arns if arn]
 
 
-def account_of(module, snapshot, results):
+def account_of(module, snapshot, results, caller=None):
     """(partition, account id) from the ARNs the task saw; only without any (check mode on an empty account)
-    from STS's GetCallerIdentity."""
+    from the ``caller`` an earlier task handed on, or STS's GetCallerIdentity."""
     partition, account_id = account_from_arns(result_arns(snapshot, results))
     if account_id is None:
-        caller = read(sts_client(module), 'GetCallerIdentity') or {}
+        caller = caller or read(sts_client(module), 'GetCallerIdentity') or {}
         partition, account_id = account_from_arns([caller.get('Arn')])
     return partition, account_id
 
 
+def account_after(module, snapshot, details, results, diff):
+    """The account as this task left it (as read when it changed nothing; nothing in check mode when it would have)."""
+    changed = any(entry['changed'] for entry in results['groups'] + results['users'])
+    if changed and module.check_mode:
+        return handed_on(changed)
+    created = [user['name'] for user in results['users'] if user['state'] == 'present' and known(snapshot, 'users', user['name']) is None]
+    return handed_on(changed, ('details', 'access_keys', 'summary'), created, access_keys=known_views(results['users']),
+                     details=identities_after(details, results, diff) if changed else details)
+
+
 def run_identities(module):
-    """iam_bootstrap_identities's run: validate, read the account once, prepare every entry, apply, result."""
+    """iam_bootstrap_identities's run: validate, read the account once (or take an earlier task's read), prepare every
+    entry, apply, result."""
     groups, users = desired_identities(module.params)
+    given = checked_snapshot(module.params['account_snapshot'])
     client = iam_client(module)
-    details = read_identities(client)
+    details = given['details'] if 'details' in given else read_identities(client)
     snapshot = snapshot_from_details(details)
     check_group_references(groups, users, snapshot)
-    prepared = prepare_entries(module, client, AccountRead(module, client, snapshot), groups, users)
-    results = apply_entries(module, client, prepared)
+    prepared = prepare_entries(module, client, AccountRead(module, client, snapshot), groups, users, given)
+    results = apply_entries(module, client, prepared, given.get('aliases'))
     for option, entries in (('groups', groups), ('users', users)):
         results[option] = [dict(outcome, name=desired['name'], state=desired['state']) for outcome, desired in zip(results[option], entries)]
     settle_memberships(results)
     diff = combined_diff(results)
     changed = any(entry['changed'] for entry in results['groups'] + results['users'])
-    result = dict(changed=changed, diff=diff, account_snapshot=handed_on(changed, details=details, access_keys=known_views(results['users'])),
-                  **results)
-    result.update(account_facts(*account_of(module, snapshot, results)))
+    result = dict(changed=changed, diff=diff, account_snapshot=account_after(module, snapshot, details, results, diff), **results)
+    result.update(account_facts(*account_of(module, snapshot, results, given.get('caller'))))
     return result

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 import string
 
@@ -35,7 +36,19 @@ def read_account_password_policy(client):
 
 def read_password_policy(client):
     """The account's policy in this module's terms (one GetAccountPasswordPolicy call)."""
-    policy = read_account_password_policy(client)
+    return policy_terms(read_account_password_policy(client))
+
+
+def password_policy_reader(client, snapshot):
+    """A function that returns the account's policy in this module's terms: from the snapshot an earlier task handed on
+    when it has the policy, else read once, when first asked."""
+    if 'password_policy' in snapshot:
+        return lambda: policy_terms(snapshot['password_policy'])
+    return functools.lru_cache(maxsize=None)(lambda: read_password_policy(client))
+
+
+def policy_terms(policy):
+    """GetAccountPasswordPolicy's PasswordPolicy (None: the account has none) in this module's terms."""
     if policy is None:
         return dict(DEFAULT_POLICY)
     return policy_from_api(policy)

@@ -9,7 +9,8 @@ The reads cost a constant number of calls plus one per user:
 - GetAccountAuthorizationDetails (Filter User, Group, Role, LocalManagedPolicy; paginated) gives users
   with their groups, attached and inline policies (with documents) and tags, groups with their
   policies, roles with theirs, and the account's own managed policies with their versions;
-- the credential report (GenerateCredentialReport until COMPLETE, then GetCredentialReport) gives per
+- the credential report (GetCredentialReport; when AWS has none, or users were created in this run,
+  GenerateCredentialReport once and GetCredentialReport until it is ready) gives per
   user: password enabled and last used, MFA active, keys 1 and 2 active / last rotated / last used,
   and the root user's row (AWS has one, moto does not);
 - ListVirtualMFADevices (assigned) gives the serial numbers and enable dates of virtual MFA devices;
@@ -47,7 +48,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot impo
 ROOT_ROW = '<root_account>'
 # Values of the credential report that mean "no date".
 NO_DATE = frozenset(('', 'N/A', 'no_information', 'not_supported'))
-# Seconds to wait between GenerateCredentialReport calls while AWS makes the report (about a minute at most).
+# Seconds to wait between GetCredentialReport calls while AWS makes the report (about a minute at most).
 REPORT_POLL_DELAYS = (0.2, 0.5, 1, 2, 2, 3, 3, 5, 5, 5, 5, 10, 10, 10)
 # GetCredentialReport's errors that mean "generate one first".
 REPORT_NOT_READY = frozenset(('ReportNotPresent', 'ReportExpired', 'ReportInProgress'))
@@ -70,29 +71,64 @@ def parse_credential_report(content):
     return {row['user']: row for row in csv.DictReader(io.StringIO(text)) if row.get('user')}
 
 
-def read_credential_report(iam, sleep=time.sleep):
+def read_credential_report(iam, sleep=time.sleep, generate_first=False):
     """The credential report -> (rows by user, generated time). GetCredentialReport first: AWS keeps a report four
     hours, exactly as long as GenerateCredentialReport would hand back the same one instead of making a new one; only
-    when there is none (or it expired) is it generated, polled until COMPLETE, then read."""
-    response = read(iam, 'GetCredentialReport', missing_codes=REPORT_NOT_READY)
+    when there is none (or it expired) is it generated, then read when ready. ``generate_first``: users were created
+    in this run (on a new account there is no report yet), so it is generated without asking for one first."""
+    response = None if generate_first else read(iam, 'GetCredentialReport', missing_codes=REPORT_NOT_READY)
     if response is None:
-        return _generate_credential_report(iam, sleep)
+        response = _generate_credential_report(iam, sleep)
     return parse_credential_report(response.get('Content')), response.get('GeneratedTime')
 
 
 def _generate_credential_report(iam, sleep):
+    """GenerateCredentialReport once, then GetCredentialReport until AWS has made it."""
+    read(iam, 'GenerateCredentialReport')
     for delay in REPORT_POLL_DELAYS + (None,):
-        if (read(iam, 'GenerateCredentialReport') or {}).get('State') == 'COMPLETE':
-            break
+        response = read(iam, 'GetCredentialReport', missing_codes=REPORT_NOT_READY)
+        if response is not None:
+            return response
         if delay is None:
-            raise IAMFailure('GenerateCredentialReport did not complete after %d tries' % (len(REPORT_POLL_DELAYS) + 1))
+            raise IAMFailure('the credential report was not ready after %d tries' % (len(REPORT_POLL_DELAYS) + 1))
         sleep(delay)
-    response = read(iam, 'GetCredentialReport')
-    return parse_credential_report(response.get('Content')), response.get('GeneratedTime')
+    return None
 
 
 def _is_true(value):
     return str(value).lower() == 'true'
+
+
+def _account_reads(iam, sts, snapshot):
+    """(caller, details, password policy, summary): each from the snapshot when an earlier task handed it on."""
+    caller = snapshot['caller'] if 'caller' in snapshot else read(sts, 'GetCallerIdentity')
+    details = snapshot['details'] if 'details' in snapshot else (
+        read_pages(iam, 'GetAccountAuthorizationDetails', Filter=DETAILS_FILTER) or {})
+    policy = snapshot['password_policy'] if 'password_policy' in snapshot else read_account_password_policy(iam)
+    summary = snapshot['summary'] if 'summary' in snapshot else ((read(iam, 'GetAccountSummary') or {}).get('SummaryMap') or {})
+    return caller, details, policy, summary
+
+
+def _virtual_devices(iam, summary):
+    """The assigned virtual MFA devices; none listed when the summary counts none."""
+    if not summary.get('MFADevices', 1):
+        return []
+    return read_pages(iam, 'ListVirtualMFADevices', 'VirtualMFADevices', AssignmentStatus='Assigned') or []
+
+
+def _groups(details, users):
+    members = {}
+    for user in users:
+        for group in user['groups']:
+            members.setdefault(group, []).append(user['user_name'])
+    return [{
+        'group_name': group['GroupName'],
+        'arn': group['Arn'],
+        'path': group['Path'],
+        'managed_policies': sorted(policy['PolicyArn'] for policy in group.get('AttachedManagedPolicies', [])),
+        'inline_policies': sorted(policy['PolicyName'] for policy in group.get('GroupPolicyList', [])),
+        'members': sorted(members.get(group['GroupName'], [])),
+    } for group in sorted(details.get('GroupDetailList', []), key=lambda group: group['GroupName'])]
 
 
 def read_report(iam, sts, now=None, sleep=time.sleep, known_keys=None, snapshot=None):
@@ -103,35 +139,16 @@ def read_report(iam, sts, now=None, sleep=time.sleep, known_keys=None, snapshot=
     now = now or utcnow()
     snapshot = snapshot or {}
     known_keys = dict(snapshot.get('access_keys') or {}, **(known_keys or {}))
-    caller = snapshot['caller'] if 'caller' in snapshot else read(sts, 'GetCallerIdentity')
-    details = snapshot['details'] if 'details' in snapshot else (
-        read_pages(iam, 'GetAccountAuthorizationDetails', Filter=DETAILS_FILTER) or {})
-    rows, generated = read_credential_report(iam, sleep)
-    policy = snapshot['password_policy'] if 'password_policy' in snapshot else read_account_password_policy(iam)
-    summary = snapshot['summary'] if 'summary' in snapshot else ((read(iam, 'GetAccountSummary') or {}).get('SummaryMap') or {})
-    # The summary counts virtual MFA devices and server certificates: none there, none to list.
-    devices = []
-    if summary.get('MFADevices', 1):
-        devices = read_pages(iam, 'ListVirtualMFADevices', 'VirtualMFADevices', AssignmentStatus='Assigned') or []
+    caller, details, policy, summary = _account_reads(iam, sts, snapshot)
+    rows, generated = read_credential_report(iam, sleep, generate_first=bool(snapshot.get('new_users')))
+    devices = _virtual_devices(iam, summary)
     virtual = {}
     for device in devices:
         owner = (device.get('User') or {}).get('Arn')
         if owner:
             virtual.setdefault(owner, []).append({'serial_number': device['SerialNumber'], 'enable_date': iso(device.get('EnableDate'))})
-    users = [_user(iam, user, rows.get(user['UserName']), virtual.get(user['Arn'], []), now, (known_keys or {}).get(user['UserName']))
+    users = [_user(iam, user, rows.get(user['UserName']), virtual.get(user['Arn'], []), now, known_keys.get(user['UserName']))
              for user in sorted(details.get('UserDetailList', []), key=lambda user: user['UserName'])]
-    members = {}
-    for user in users:
-        for group in user['groups']:
-            members.setdefault(group, []).append(user['user_name'])
-    groups = [{
-        'group_name': group['GroupName'],
-        'arn': group['Arn'],
-        'path': group['Path'],
-        'managed_policies': sorted(policy['PolicyArn'] for policy in group.get('AttachedManagedPolicies', [])),
-        'inline_policies': sorted(policy['PolicyName'] for policy in group.get('GroupPolicyList', [])),
-        'members': sorted(members.get(group['GroupName'], [])),
-    } for group in sorted(details.get('GroupDetailList', []), key=lambda group: group['GroupName'])]
     certificates = []
     if summary.get('ServerCertificates', 1):
         certificates = read_pages(iam, 'ListServerCertificates', 'ServerCertificateMetadataList') or []
@@ -139,7 +156,7 @@ def read_report(iam, sts, now=None, sleep=time.sleep, known_keys=None, snapshot=
     report = {
         'account_id': caller['Account'],
         'users': users,
-        'groups': groups,
+        'groups': _groups(details, users),
         'password_policy': policy_to_options(policy),
         'account_summary': camel_dict_to_snake_dict(summary),
         'credential_report': {

@@ -88,14 +88,14 @@ def read_role(client, name, removing=False, details=None):
     return current
 
 
-def prepare_role(module, client, desired, details=None):
+def prepare_role(module, client, desired, details=None, caller=None):
     """The role's Prepared entry: read (from ``details`` when an earlier task handed them on), a new role's
-    trust policy defaulting to the caller's own account (GetCallerIdentity), every policy to attach shown to
-    exist, and the plan."""
+    trust policy defaulting to the caller's own account (the ``caller`` handed on, or GetCallerIdentity), every
+    policy to attach shown to exist, and the plan."""
     current = read_role(client, desired['name'], removing=desired['state'] == 'absent', details=details)
     partition = arn_partition(current['arn']) if current else None
     if desired['state'] == 'present' and current is None and desired['trust_policy'] is None:
-        caller = read(sts_client(module), 'GetCallerIdentity')
+        caller = caller or read(sts_client(module), 'GetCallerIdentity')
         partition = arn_partition(caller['Arn'])
         desired = dict(desired, trust_policy=account_trust_policy(partition, caller['Account']))
     if desired['managed_policies'] is not None and desired['state'] == 'present':

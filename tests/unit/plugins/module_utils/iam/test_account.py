@@ -10,8 +10,11 @@ import pytest
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import UPDATE_DEFAULTS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import account_after
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import desired_account
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import options_to_policy
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import plan_account
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.account import policy_to_options
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 
 
@@ -56,3 +59,19 @@ def test_invalid_password_policies(policy, option):
     with pytest.raises(OptionError) as raised:
         desired_account({'password_policy': policy})
     assert raised.value.option == option
+
+
+def test_what_the_account_hands_on_after_writing_is_what_it_asked_iam_to_set():
+    current = dict(account('old'), read={'caller': {'Account': '123456789012'}, 'summary': {}, 'aliases': ['old'], 'password_policy': None})
+    plan = plan_account(current, desired_account({'alias': 'corp', 'password_policy': {'minimum_password_length': 14, 'max_password_age': 90}}))
+    after = account_after(current, plan)
+    assert after['aliases'] == ['corp'] and after['caller'] == {'Account': '123456789012'}
+    sent = next(action.params for action in plan.actions if action.operation == 'UpdateAccountPasswordPolicy')
+    # Every field sent is handed on as sent; a field left out (0: off) is handed on as IAM answers it.
+    assert {field: after['password_policy'][field] for field in sent} == sent
+    assert after['password_policy']['PasswordReusePrevention'] == 0 and after['password_policy']['ExpirePasswords'] is True
+    assert policy_to_options(after['password_policy']) == plan.after['password_policy']
+    # An alias removed leaves none; a policy not managed is not handed on (it was not read).
+    removed = account_after(dict(current, read={'caller': {}, 'summary': {}, 'aliases': ['old']}), plan_account(current, desired_account({'alias': ''})))
+    assert removed == {'caller': {}, 'summary': {}, 'aliases': []}
+    assert options_to_policy(None) is None

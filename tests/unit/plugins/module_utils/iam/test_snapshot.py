@@ -20,6 +20,8 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot impo
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import decode
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import encode
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import handed_on
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import identities_after
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.snapshot import role_after
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 
 CREATED = datetime.datetime(2025, 5, 30, 1, 2, 3, tzinfo=datetime.timezone.utc)
@@ -167,3 +169,116 @@ def test_no_device_or_certificate_listed_when_the_summary_counts_none():
     iam = FakeIam(ANSWERS)
     read_report(iam, FakeIam(ANSWERS), now=CREATED, snapshot=snapshot, known_keys={'Administrator': []})
     assert sorted(iam.calls) == ['get_credential_report', 'list_server_certificates', 'list_virtual_mfa_devices']
+
+
+def test_a_task_that_wrote_and_says_what_hands_on_the_account_as_it_left_it():
+    parts = handed_on(True, ('password_policy', 'aliases'), caller=CALLER, password_policy=POLICY, aliases=['corp'])
+    assert parts['written'] == ['aliases', 'password_policy'] and parts['password_policy'] == POLICY
+    # Check mode: nothing written, nothing to say.
+    assert handed_on(True, None, caller=CALLER) == {}
+    assert handed_on(False, ('details',), new_users=['b', 'a'], details=DETAILS)['new_users'] == ['a', 'b']
+    assert 'written' not in handed_on(False, ('details',), details=DETAILS)
+    # A module given what a task returned (not through the filter) takes its parts.
+    assert checked_snapshot(json.loads(json.dumps(parts))) == {'caller': {'Account': '123456789012', 'Arn': CALLER['Arn'], 'UserId': 'AIDAEXAMPLE'},
+                                                                'password_policy': POLICY, 'aliases': ['corp']}
+
+
+def test_the_filter_drops_only_what_a_task_wrote_and_keeps_what_it_handed_on():
+    account = {'changed': True, 'account_snapshot': handed_on(True, ('password_policy', 'aliases'), caller=CALLER, summary=SUMMARY,
+                                                              password_policy=POLICY, aliases=[])}
+    identities = {'changed': True, 'account_snapshot': handed_on(True, ('details', 'access_keys', 'summary'), ['Administrator'],
+                                                                 details=DETAILS, access_keys={'Administrator': []})}
+    role = {'changed': True, 'account_snapshot': handed_on(True, ('details', 'summary'), details=dict(DETAILS, RoleDetailList=[{'RoleName': 'r'}]))}
+    chain = account_snapshot([account, identities, role])
+    assert set(chain) == {'caller', 'password_policy', 'aliases', 'details', 'access_keys', 'new_users'}
+    assert chain['details']['RoleDetailList'] == [{'RoleName': 'r'}] and chain['new_users'] == ['Administrator']
+    # A role changed without details to hand on: the details are dropped, the rest stays.
+    assert set(account_snapshot([account, identities, {'changed': True, 'account_snapshot': handed_on(True, ('details', 'summary'))}])) == {
+        'caller', 'password_policy', 'aliases', 'access_keys', 'new_users'}
+    # A task that changed something and says nothing of it drops every part.
+    assert account_snapshot([account, identities, {'changed': True}]) == {'new_users': ['Administrator']}
+
+
+ARN = 'arn:aws:iam::123456789012:'
+
+
+def group_result(name, changed=True, present=True, view=None):
+    entry = {'name': name, 'state': 'present' if present else 'absent', 'changed': changed}
+    if present:
+        entry['group'] = {'group_name': name, 'group_id': 'AGPA' + name, 'arn': ARN + 'group/' + name, 'path': '/', 'create_date': '2026-12-07T10:00:00+00:00'}
+    return entry, view or {}
+
+
+def test_identities_hand_on_their_groups_and_users_in_the_details_shape():
+    developers, developers_view = group_result('Developers', view={'managed_policies': [ARN.replace('123456789012', 'aws') + 'policy/PowerUserAccess'],
+                                                                   'inline_policies': {'mfa': {'Version': '2012-10-17', 'Statement': []}}})
+    removed, _view = group_result('administrators', present=False)
+    unchanged, _view = group_result('Ops', changed=False)
+    dev = {'name': 'dev', 'state': 'present', 'changed': True,
+           'user': {'user_name': 'dev', 'user_id': 'AIDADEV', 'arn': ARN + 'user/dev', 'path': '/', 'create_date': '2026-12-07T10:00:01+00:00',
+                    'tags': {'team': 'core'}, 'groups': ['Developers']}}
+    gone = {'name': 'administrator', 'state': 'absent', 'changed': True}
+    details = dict(DETAILS, GroupDetailList=DETAILS['GroupDetailList'] + [{'GroupName': 'Ops', 'Arn': ARN + 'group/Ops'}],
+                   UserDetailList=DETAILS['UserDetailList'] + [dict(DETAILS['UserDetailList'][0], UserName='keeper', GroupList=['Administrators', 'Ops'])])
+    after = identities_after(details, {'groups': [developers, removed, unchanged], 'users': [dev, gone]},
+                             {'after': {'groups': {'Developers': developers_view}}})
+    assert sorted(group['GroupName'] for group in after['GroupDetailList']) == ['Developers', 'Ops']
+    made = next(group for group in after['GroupDetailList'] if group['GroupName'] == 'Developers')
+    assert made['AttachedManagedPolicies'] == [{'PolicyName': 'PowerUserAccess', 'PolicyArn': 'arn:aws:iam::aws:policy/PowerUserAccess'}]
+    assert made['GroupPolicyList'] == [{'PolicyName': 'mfa', 'PolicyDocument': {'Version': '2012-10-17', 'Statement': []}}]
+    users = {user['UserName']: user for user in after['UserDetailList']}
+    # The removed user is gone (names regardless of case), the removed group left every user's groups.
+    assert sorted(users) == ['dev', 'keeper'] and users['keeper']['GroupList'] == ['Ops']
+    assert users['dev']['GroupList'] == ['Developers'] and users['dev']['Tags'] == [{'Key': 'team', 'Value': 'core'}]
+    assert users['dev']['UserPolicyList'] == [] and users['dev']['Arn'] == ARN + 'user/dev'
+    assert details['GroupDetailList'][0]['GroupName'] == 'Administrators'  # the details read are left as they were
+
+
+def test_the_role_hands_on_the_details_with_the_role_as_it_left_it():
+    support_access = 'arn:aws:iam::aws:policy/AWSSupportAccess'
+    role = {'role_name': 'Support', 'role_id': 'AROA1', 'arn': ARN + 'role/Support', 'path': '/', 'create_date': '2026-12-07T10:00:02+00:00',
+            'assume_role_policy_document': {'Version': '2012-10-17'}, 'managed_policies': ['arn:aws:iam::aws:policy/AWSSupportAccess']}
+    after = role_after(DETAILS, 'support', role)
+    assert after['RoleDetailList'] == [{'RoleName': 'Support', 'RoleId': 'AROA1', 'Arn': ARN + 'role/Support', 'Path': '/',
+                                        'CreateDate': '2026-12-07T10:00:02+00:00', 'AssumeRolePolicyDocument': {'Version': '2012-10-17'},
+                                        'AttachedManagedPolicies': [{'PolicyName': 'AWSSupportAccess', 'PolicyArn': support_access}],
+                                        'RolePolicyList': [], 'InstanceProfileList': [], 'Tags': []}]
+    assert role_after(after, 'SUPPORT', None)['RoleDetailList'] == []
+    assert after['UserDetailList'] == DETAILS['UserDetailList']
+
+
+class SlowReport(FakeIam):
+    """GetCredentialReport answers ReportInProgress ``busy`` times after the report is generated."""
+
+    def __init__(self, answers, busy):
+        super().__init__(answers, credential_report_present=False)
+        self.busy = busy
+
+    def __getattr__(self, name):
+        call = super().__getattr__(name)
+
+        def slow(**params):
+            if name == 'get_credential_report' and self.present and self.busy:
+                self.calls.append(name)
+                self.busy -= 1
+                raise botocore.exceptions.ClientError({'Error': {'Code': 'ReportInProgress', 'Message': 'wait'}}, 'GetCredentialReport')
+            return call(**params)
+        return slow
+
+
+def test_a_run_that_created_users_generates_the_report_once_then_reads_it_when_ready():
+    iam = FakeIam(ANSWERS, credential_report_present=True)
+    rows, _generated = read_credential_report(iam, sleep=lambda _s: None, generate_first=True)
+    assert iam.calls == ['generate_credential_report', 'get_credential_report'] and set(rows) == {'Administrator'}
+    iam, slept = SlowReport(ANSWERS, busy=2), []
+    rows, _generated = read_credential_report(iam, sleep=slept.append)
+    assert iam.calls == ['get_credential_report', 'generate_credential_report'] + ['get_credential_report'] * 3
+    assert len(slept) == 2 and set(rows) == {'Administrator'}
+
+
+def test_the_report_generates_first_when_the_snapshot_names_new_users():
+    snapshot = checked_snapshot(handed_on(False, new_users=['Administrator'], caller=CALLER, password_policy=POLICY, details=DETAILS,
+                                          summary=dict(SUMMARY, MFADevices=0, ServerCertificates=0)))
+    iam = FakeIam(ANSWERS)
+    read_report(iam, FakeIam(ANSWERS), now=CREATED, snapshot=snapshot, known_keys={'Administrator': []})
+    assert iam.calls == ['generate_credential_report', 'get_credential_report']
