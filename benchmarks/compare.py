@@ -78,9 +78,10 @@ EXPECTED_STATE = {
     },
 }
 # bootstrap.yml makes the guide's state and, as the guide says too, makes MFA a must for the Administrators (Force_MFA).
-BOOTSTRAP_STATE = {'groups': dict(EXPECTED_STATE['groups'], Administrators=dict(EXPECTED_STATE['groups']['Administrators'],
-                                                                              inline_policies=['ForceMFA'])),
-                   'users': EXPECTED_STATE['users']}
+BOOTSTRAP_STATE = {
+    'groups': dict(EXPECTED_STATE['groups'], Administrators=dict(EXPECTED_STATE['groups']['Administrators'], inline_policies=['ForceMFA'])),
+    'users': EXPECTED_STATE['users'],
+}
 
 
 def make_password():
@@ -317,9 +318,8 @@ def render(results, names, runs, seconds, command='benchmarks/compare.py'):
 
 def action_table(results, names):
     """The API calls of each playbook by action, first run and re-run."""
-    lines = ['API calls by action:', '',
-              '| action | %s |' % ' | '.join('%s first | %s re-run' % (LABELS[n], LABELS[n]) for n in names),
-              '|---|' + '---:|' * (2 * len(names))]
+    header = '| action | %s |' % ' | '.join('%s first | %s re-run' % (LABELS[n], LABELS[n]) for n in names)
+    lines = ['API calls by action:', '', header, '|---|' + '---:|' * (2 * len(names))]
     actions = sorted(set().union(*(set(results[n]['first']) | set(results[n]['rerun']) for n in names)))
     for action in actions:
         cells = []
@@ -337,9 +337,10 @@ def issue_14_lines(results):
     if ONE_TASK in results and THEIRS in results:
         one, theirs = results[ONE_TASK], results[THEIRS]
         first, rerun, share = sum(one['first'].values()), sum(one['rerun'].values()), ratio(one['median'], theirs['median'])
+        figures = (first, ONE_TASK_CALLS[0], verdict(first, ONE_TASK_CALLS[0]), rerun, ONE_TASK_CALLS[1], verdict(rerun, ONE_TASK_CALLS[1]),
+                   share, ONE_TASK_TIME, verdict(share, ONE_TASK_TIME))
         lines += ['Issue 14, the guide part in one task: first run %d calls (<= %d: %s), re-run %d (<= %d: %s), re-run wall time '
-                  '%.2fx amazon.aws\'s (<= %.1f: %s).' % (first, ONE_TASK_CALLS[0], verdict(first, ONE_TASK_CALLS[0]), rerun, ONE_TASK_CALLS[1],
-                                                      verdict(rerun, ONE_TASK_CALLS[1]), share, ONE_TASK_TIME, verdict(share, ONE_TASK_TIME)), '']
+                  '%.2fx amazon.aws\'s (<= %.1f: %s).' % figures, '']
     if BOOTSTRAP in results:
         boot = results[BOOTSTRAP]
         first, rerun = sum(boot['first'].values()), sum(boot['rerun'].values())

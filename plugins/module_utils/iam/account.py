@@ -74,7 +74,8 @@ def options_to_policy(options):
 
 def account_after(current, plan):
     """What the account module read, as its plan leaves it: the parts it hands on after writing."""
-    parts = dict(current['read'], aliases=[plan.after['alias']] if plan.after['alias'] else [])
+    parts = dict(current['read'])
+    parts['aliases'] = [plan.after['alias']] if plan.after['alias'] else []
     if 'password_policy' in parts:
         parts['password_policy'] = options_to_policy(plan.after['password_policy'])
     return parts

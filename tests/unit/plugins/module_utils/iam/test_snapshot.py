@@ -179,8 +179,8 @@ def test_a_task_that_wrote_and_says_what_hands_on_the_account_as_it_left_it():
     assert handed_on(False, ('details',), new_users=['b', 'a'], details=DETAILS)['new_users'] == ['a', 'b']
     assert 'written' not in handed_on(False, ('details',), details=DETAILS)
     # A module given what a task returned (not through the filter) takes its parts.
-    assert checked_snapshot(json.loads(json.dumps(parts))) == {'caller': {'Account': '123456789012', 'Arn': CALLER['Arn'], 'UserId': 'AIDAEXAMPLE'},
-                                                                'password_policy': POLICY, 'aliases': ['corp']}
+    assert checked_snapshot(json.loads(json.dumps(parts))) == {
+        'caller': {'Account': '123456789012', 'Arn': CALLER['Arn'], 'UserId': 'AIDAEXAMPLE'}, 'password_policy': POLICY, 'aliases': ['corp']}
 
 
 def test_the_filter_drops_only_what_a_task_wrote_and_keeps_what_it_handed_on():
