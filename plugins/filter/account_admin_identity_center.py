@@ -10,7 +10,7 @@ from __future__ import annotations
 from ansible_collections.awsbootstrap.iam.plugins.filter.role_checks import _spec_of
 from ansible_collections.awsbootstrap.iam.plugins.filter.role_checks import _validated
 from ansible_collections.awsbootstrap.iam.plugins.filter.role_checks import role_options
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_instance_arn
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_instance_arn
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import ASSIGNMENT_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import desired_assignment
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import GROUP_OPTIONS

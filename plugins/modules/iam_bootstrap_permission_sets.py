@@ -243,12 +243,8 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import entry_errors
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import INSTANCE_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import ICExecutor
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_instance_arn
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_snapshot
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import open_identity_center
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import snapshot_result
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import find_instance
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import identity_store_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import sso_admin_client
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import PERMISSION_SET_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import desired_permission_sets
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import permission_set_result
@@ -261,13 +257,9 @@ ARGUMENT_SPEC = dict(
 
 
 def run(module):
-    instance_arn = check_instance_arn('instance_arn', module.params['instance_arn'])
-    snapshot = check_snapshot('identity_center_snapshot', module.params['identity_center_snapshot'], instance_arn)
-    entries = desired_permission_sets(module.params)
-    sso_admin = sso_admin_client(module)
-    instance = find_instance(sso_admin, instance_arn, snapshot)
+    entries, snapshot, sso_admin, store, instance = open_identity_center(module, desired_permission_sets)
     names, prepared = prepare_permission_sets(sso_admin, iam_client(module), instance, entries)
-    executor = ICExecutor(sso_admin, identity_store_client(module), instance['arn'])
+    executor = ICExecutor(sso_admin, store, instance['arn'])
     results = []
     diff = {'before': {'permission_sets': {}}, 'after': {'permission_sets': {}}}
     for desired, current, plan in prepared:

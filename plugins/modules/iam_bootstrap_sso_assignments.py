@@ -186,13 +186,9 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import s
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import entry_errors
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import INSTANCE_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import ICExecutor
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_account_id
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_instance_arn
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_snapshot
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import open_identity_center
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import snapshot_result
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import find_instance
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import identity_store_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import sso_admin_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_account_id
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import ASSIGNMENT_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import assignment_result
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import combined_diff
@@ -212,13 +208,13 @@ ARGUMENT_SPEC = dict(
 )
 
 
+def checked_options(params):
+    account_id = check_account_id('account_id', params['account_id'])
+    return account_id, desired_assignments(params, account_id)
+
+
 def run(module):
-    instance_arn = check_instance_arn('instance_arn', module.params['instance_arn'])
-    snapshot = check_snapshot('identity_center_snapshot', module.params['identity_center_snapshot'], instance_arn)
-    account_id = check_account_id('account_id', module.params['account_id'])
-    entries = desired_assignments(module.params, account_id)
-    sso_admin, store = sso_admin_client(module), identity_store_client(module)
-    instance = find_instance(sso_admin, instance_arn, snapshot)
+    (account_id, entries), snapshot, sso_admin, store, instance = open_identity_center(module, checked_options)
     if account_id is None and any(entry['account_id'] is None for entry in entries):
         account_id = (read(sts_client(module), 'GetCallerIdentity') or {}).get('Account')
         entries = with_account(entries, account_id)

@@ -261,12 +261,8 @@ groups:
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import INSTANCE_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import ICExecutor
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_instance_arn
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_snapshot
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import open_identity_center
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import snapshot_result
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import find_instance
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import identity_store_client
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import sso_admin_client
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import GROUP_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import USER_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import apply_identities
@@ -287,11 +283,7 @@ ARGUMENT_SPEC = dict(
 
 
 def run(module):
-    instance_arn = check_instance_arn('instance_arn', module.params['instance_arn'])
-    snapshot = check_snapshot('identity_center_snapshot', module.params['identity_center_snapshot'], instance_arn)
-    users, groups = desired_identities(module.params)
-    sso_admin, store = sso_admin_client(module), identity_store_client(module)
-    instance = find_instance(sso_admin, instance_arn, snapshot)
+    (users, groups), snapshot, sso_admin, store, instance = open_identity_center(module, desired_identities)
     store_id = instance['identity_store_id']
     current = read_identities(store, store_id, groups, users)
     check_new_users(users, current)

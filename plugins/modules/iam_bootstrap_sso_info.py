@@ -244,13 +244,9 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import s
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import INSTANCE_OPTIONS
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_account_id
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_instance_arn
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_snapshot
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import find_instance
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import identity_store_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import open_identity_center
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import snapshot_result
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import sso_admin_client
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_account_id
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_read import describe_instance
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_read import known_ids
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_read import not_enabled
@@ -278,12 +274,9 @@ def checked_accounts(values):
 
 
 def run(module):
-    instance_arn = check_instance_arn('instance_arn', module.params['instance_arn'])
-    snapshot = check_snapshot('identity_center_snapshot', module.params['identity_center_snapshot'], instance_arn)
-    accounts = checked_accounts(module.params['accounts'])
-    sso_admin, store = sso_admin_client(module), identity_store_client(module)
+    accounts, snapshot, sso_admin, store, instance = open_identity_center(module, lambda params: checked_accounts(params['accounts']),
+                                                                          required=False)
     region = sso_admin.meta.region_name
-    instance = find_instance(sso_admin, instance_arn, snapshot, required=False)
     if instance is None:
         return dict(not_enabled(region), changed=False)
     if accounts is None:

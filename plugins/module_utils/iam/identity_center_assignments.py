@@ -13,10 +13,10 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import P
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read_pages
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import entry_errors
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_account_id
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_group_name
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_identity_name
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_permission_set_name
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_account_id
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_group_name
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_identity_name
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_permission_set_name
 
 ASSIGNMENT_OPTIONS = dict(
     permission_set=dict(type='str', required=True),

@@ -13,11 +13,11 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import r
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import entry_errors
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import Ref
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_email
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_entries_unique
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_group_name
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_identity_name
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_text
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_email
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_entries_unique
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_group_name
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_identity_name
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_text
 
 USER_OPTIONS = dict(
     user_name=dict(type='str', required=True),

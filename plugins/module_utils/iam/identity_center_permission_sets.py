@@ -21,17 +21,17 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities im
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import aws_managed_policy_arn
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import check_managed_policy
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import MANAGED_POLICIES_MAX
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import POLICY_NAME_PATTERN
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import Ref
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_description
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_entries_unique
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_permission_set_name
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_policy_path
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_relay_state
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_session_duration
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import parse_inline_policy
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import session_seconds
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import MANAGED_POLICIES_MAX
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import POLICY_NAME_PATTERN
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_description
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_entries_unique
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_permission_set_name
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_policy_path
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_relay_state
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_session_duration
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import parse_inline_policy
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import session_seconds
 
 PERMISSION_SET_OPTIONS = dict(
     name=dict(type='str', required=True),
@@ -178,87 +178,115 @@ def _same_duration(current, desired):
     return session_seconds(current) == session_seconds(desired)
 
 
+SETTINGS = (('description', 'Description'), ('session_duration', 'SessionDuration'), ('relay_state', 'RelayState'))
+
+
+def _removal(instance_arn, current):
+    """The plan that removes ``current``: its managed policies and references detached, then the delete. No I/O."""
+    arn = current['arn']
+    actions = [Action('DetachManagedPolicyFromPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn, ManagedPolicyArn=policy)
+               for policy in current.get('managed_policies') or []]
+    actions += [Action('DetachCustomerManagedPolicyReferenceFromPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn,
+                       CustomerManagedPolicyReference={'Name': ref_name, 'Path': path})
+                for ref_name, path in current.get('customer_managed_policies') or []]
+    actions.append(Action('DeletePermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn))
+    return Plan(actions, before=view(current), after={})
+
+
+def _create(instance_arn, desired):
+    """(actions, the ARN to come, state after) of a permission set that does not exist yet. No I/O."""
+    name = desired['name']
+    params = dict(InstanceArn=instance_arn, Name=name)
+    for option, key in SETTINGS:
+        if desired[option] is not None:
+            params[key] = desired[option]
+    after = {'name': name, 'description': desired['description'], 'session_duration': desired['session_duration'],
+             'relay_state': desired['relay_state']}
+    return [Action('CreatePermissionSet', **params)], Ref('permission_set', name), after
+
+
+def _update(instance_arn, current, desired):
+    """(actions, ARN, state after) of the settings of an existing permission set. No I/O."""
+    arn = current['arn']
+    after = dict(current)
+    update = {}
+    for option, _key in SETTINGS:
+        wanted = desired[option]
+        if wanted is None or wanted == current.get(option):
+            continue
+        if option == 'session_duration' and current.get(option) and _same_duration(current[option], wanted):
+            continue
+        update[option] = after[option] = wanted
+    if not update:
+        return [], arn, after
+    params = dict(InstanceArn=instance_arn, PermissionSetArn=arn)
+    # Every field is sent: a field left out would be cleared by some implementations.
+    for option, key in SETTINGS:
+        if after.get(option) is not None:
+            params[key] = after[option]
+    return [Action('UpdatePermissionSet', **params)], arn, after
+
+
+def _managed_policies(instance_arn, arn, attached, desired, after):
+    """Actions that attach (and with purge_policies detach) AWS managed policies; ``after`` completed. No I/O."""
+    wanted = desired['managed_policies']
+    actions = [Action('AttachManagedPolicyToPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn, ManagedPolicyArn=policy)
+               for policy in wanted if policy not in attached]
+    kept = [policy for policy in attached if policy in wanted or not desired['purge_policies']]
+    actions += [Action('DetachManagedPolicyFromPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn, ManagedPolicyArn=policy)
+                for policy in attached if policy not in kept]
+    after['managed_policies'] = sorted(set(kept) | set(wanted))
+    return actions
+
+
+def _policy_references(instance_arn, arn, references, desired, after):
+    """Actions that attach (and with purge_policies detach) customer managed policy references; ``after`` completed. No I/O."""
+    wanted = desired['customer_managed_policies']
+    actions = [Action('AttachCustomerManagedPolicyReferenceToPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn,
+                      CustomerManagedPolicyReference={'Name': ref_name, 'Path': path})
+               for ref_name, path in wanted if (ref_name, path) not in references]
+    kept = [ref for ref in references if ref in wanted or not desired['purge_policies']]
+    actions += [Action('DetachCustomerManagedPolicyReferenceFromPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn,
+                       CustomerManagedPolicyReference={'Name': ref_name, 'Path': path})
+                for ref_name, path in references if (ref_name, path) not in kept]
+    after['customer_managed_policies'] = sorted(set(kept) | set(wanted))
+    return actions
+
+
+def _inline_policy(instance_arn, arn, inline, wanted, after):
+    """The action that puts or deletes the inline policy, if any; ``after`` completed. No I/O."""
+    if wanted and (not inline or compare_policies(inline, wanted)):
+        after['inline_policy'] = wanted
+        return [Action('PutInlinePolicyToPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn,
+                       InlinePolicy=json.dumps(wanted, sort_keys=True))]
+    if not wanted and inline:
+        after['inline_policy'] = {}
+        return [Action('DeleteInlinePolicyFromPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn)]
+    # The same by meaning: shown as it is, so that --diff shows no change.
+    after['inline_policy'] = inline if inline is not None else wanted
+    return []
+
+
 def plan_permission_set(instance_arn, current, desired, provisioned=None):
     """(instance ARN, current permission set or None, desired with policy ARNs, the accounts it is
     provisioned to or None when not read) -> Plan. An existing permission set that changes and is
     provisioned somewhere is provisioned again to all of them. No I/O."""
-    name = desired['name']
     if desired['state'] == 'absent':
-        if current is None:
-            return Plan()
-        arn = current['arn']
-        actions = [Action('DetachManagedPolicyFromPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn, ManagedPolicyArn=policy)
-                   for policy in current.get('managed_policies') or []]
-        actions += [Action('DetachCustomerManagedPolicyReferenceFromPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn,
-                           CustomerManagedPolicyReference={'Name': ref_name, 'Path': path})
-                    for ref_name, path in current.get('customer_managed_policies') or []]
-        actions.append(Action('DeletePermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn))
-        return Plan(actions, before=view(current), after={})
-    actions = []
+        return _removal(instance_arn, current) if current is not None else Plan()
     if current is None:
-        params = dict(InstanceArn=instance_arn, Name=name)
-        for option, key in (('description', 'Description'), ('session_duration', 'SessionDuration'), ('relay_state', 'RelayState')):
-            if desired[option] is not None:
-                params[key] = desired[option]
-        actions.append(Action('CreatePermissionSet', **params))
-        arn = Ref('permission_set', name)
-        after = {'name': name, 'description': desired['description'], 'session_duration': desired['session_duration'],
-                 'relay_state': desired['relay_state']}
+        actions, arn, after = _create(instance_arn, desired)
         attached, references, inline = [], [], {}
     else:
-        arn = current['arn']
-        after = dict(current)
-        update = {}
-        for option in ('description', 'session_duration', 'relay_state'):
-            wanted = desired[option]
-            if wanted is None or wanted == current.get(option):
-                continue
-            if option == 'session_duration' and current.get(option) and _same_duration(current[option], wanted):
-                continue
-            update[option] = after[option] = wanted
-        if update:
-            params = dict(InstanceArn=instance_arn, PermissionSetArn=arn)
-            # Every field is sent: a field left out would be cleared by some implementations.
-            for option, key in (('description', 'Description'), ('session_duration', 'SessionDuration'), ('relay_state', 'RelayState')):
-                if after.get(option) is not None:
-                    params[key] = after[option]
-            actions.append(Action('UpdatePermissionSet', **params))
+        actions, arn, after = _update(instance_arn, current, desired)
         attached = list(current.get('managed_policies') or [])
         references = list(current.get('customer_managed_policies') or [])
         inline = current.get('inline_policy')
     if desired['managed_policies'] is not None:
-        for policy in desired['managed_policies']:
-            if policy not in attached:
-                actions.append(Action('AttachManagedPolicyToPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn, ManagedPolicyArn=policy))
-        kept = [policy for policy in attached if policy in desired['managed_policies'] or not desired['purge_policies']]
-        for policy in attached:
-            if policy not in kept:
-                actions.append(Action('DetachManagedPolicyFromPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn, ManagedPolicyArn=policy))
-        after['managed_policies'] = sorted(set(kept) | set(desired['managed_policies']))
+        actions += _managed_policies(instance_arn, arn, attached, desired, after)
     if desired['customer_managed_policies'] is not None:
-        wanted = desired['customer_managed_policies']
-        for ref_name, path in wanted:
-            if (ref_name, path) not in references:
-                actions.append(Action('AttachCustomerManagedPolicyReferenceToPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn,
-                                      CustomerManagedPolicyReference={'Name': ref_name, 'Path': path}))
-        kept = [ref for ref in references if ref in wanted or not desired['purge_policies']]
-        for ref_name, path in references:
-            if (ref_name, path) not in kept:
-                actions.append(Action('DetachCustomerManagedPolicyReferenceFromPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn,
-                                      CustomerManagedPolicyReference={'Name': ref_name, 'Path': path}))
-        after['customer_managed_policies'] = sorted(set(kept) | set(wanted))
+        actions += _policy_references(instance_arn, arn, references, desired, after)
     if desired['inline_policy'] is not None:
-        wanted = desired['inline_policy']
-        if wanted and (not inline or compare_policies(inline, wanted)):
-            actions.append(Action('PutInlinePolicyToPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn,
-                                  InlinePolicy=json.dumps(wanted, sort_keys=True)))
-            after['inline_policy'] = wanted
-        elif not wanted and inline:
-            actions.append(Action('DeleteInlinePolicyFromPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn))
-            after['inline_policy'] = {}
-        else:
-            # The same by meaning: shown as it is, so that --diff shows no change.
-            after['inline_policy'] = inline if inline is not None else wanted
+        actions += _inline_policy(instance_arn, arn, inline, desired['inline_policy'], after)
     if actions and current is not None and provisioned:
         actions.append(Action('ProvisionPermissionSet', InstanceArn=instance_arn, PermissionSetArn=arn, TargetType='ALL_PROVISIONED_ACCOUNTS'))
     return Plan(actions, before=view(current), after=view(after))

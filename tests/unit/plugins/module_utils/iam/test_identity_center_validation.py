@@ -11,11 +11,11 @@ import pytest
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import IAMFailure
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_instance_arn
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_snapshot
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import choose_instance
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import session_seconds
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import snapshot_result
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_instance_arn
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import session_seconds
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import desired_assignments
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import known_names
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import with_account
