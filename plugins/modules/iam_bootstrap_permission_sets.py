@@ -25,15 +25,6 @@ description:
 author:
   - awsbootstrap.iam maintainers (@awsbootstrap)
 options:
-  instance_arn:
-    description:
-      - ARN of the IAM Identity Center instance. Needed only when the account sees more than one.
-    type: str
-  identity_center_snapshot:
-    description:
-      - The RV(identity_center_snapshot) an earlier Identity Center task of the same run returned. Its instance is
-        taken instead of calling C(ListInstances) again.
-    type: dict
   permission_sets:
     description:
       - The permission sets. A name may be given only once.
@@ -116,6 +107,7 @@ notes:
     C(GetInlinePolicyForPermissionSet)).
   - Throttling and 5xx answers are retried, and so is Identity Center's short delay after a create.
 extends_documentation_fragment:
+  - awsbootstrap.iam.identity_center
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

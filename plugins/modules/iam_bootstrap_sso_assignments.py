@@ -25,10 +25,7 @@ description:
 author:
   - awsbootstrap.iam maintainers (@awsbootstrap)
 options:
-  instance_arn:
-    description:
-      - ARN of the IAM Identity Center instance. Needed only when the account sees more than one.
-    type: str
+  # Its own text over the identity_center fragment's: here the snapshot also stands for the names it holds.
   identity_center_snapshot:
     description:
       - The RV(identity_center_snapshot) an earlier Identity Center task of the same run returned. Its instance is
@@ -83,6 +80,7 @@ notes:
     and permission set named.
   - Throttling and 5xx answers are retried.
 extends_documentation_fragment:
+  - awsbootstrap.iam.identity_center
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

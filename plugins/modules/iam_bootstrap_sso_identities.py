@@ -25,15 +25,6 @@ description:
 author:
   - awsbootstrap.iam maintainers (@awsbootstrap)
 options:
-  instance_arn:
-    description:
-      - ARN of the IAM Identity Center instance. Needed only when the account sees more than one.
-    type: str
-  identity_center_snapshot:
-    description:
-      - The RV(identity_center_snapshot) an earlier Identity Center task of the same run returned. Its instance is
-        taken instead of calling C(ListInstances) again.
-    type: dict
   users:
     description:
       - The users. A user name may be given only once.
@@ -118,6 +109,7 @@ notes:
   - Passwords are not set by this module. IAM Identity Center users set their own at first sign-in (the console's
     I(Send an email) or one-time password), or come from an external identity provider.
 extends_documentation_fragment:
+  - awsbootstrap.iam.identity_center
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

@@ -23,15 +23,6 @@ description:
 author:
   - awsbootstrap.iam maintainers (@awsbootstrap)
 options:
-  instance_arn:
-    description:
-      - ARN of the IAM Identity Center instance. Needed only when the account sees more than one.
-    type: str
-  identity_center_snapshot:
-    description:
-      - The RV(identity_center_snapshot) an earlier Identity Center task of the same run returned. Its instance is
-        taken instead of calling C(ListInstances) again.
-    type: dict
   accounts:
     description:
       - The accounts (12 digits each) whose assignments are read. When not set, the account of the credentials in use
@@ -54,6 +45,7 @@ notes:
   - Throttling and 5xx answers are retried.
   - Returns no secret; there is none in IAM Identity Center's users, groups or assignments.
 extends_documentation_fragment:
+  - awsbootstrap.iam.identity_center
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
