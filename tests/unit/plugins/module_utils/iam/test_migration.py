@@ -56,8 +56,8 @@ def test_each_developer_gets_a_user_permission_sets_and_the_sso_twin_of_their_pr
     assert found['dev2']['permission_sets'] == ['PowerUserAccess'] and found['dev2']['flagged'] == ['Billing']
     assert found['dev3']['identity_store_user'] == {'user_name': 'dev3', 'email': 'dev3@example.com', 'given_name': 'Dora',
                                                     'family_name': 'Three', 'display_name': 'dev3'}
-    assert found['dev2']['workstations'] == [{'host': 'ws2', 'profile': 'work', 'sso_profile': 'work-sso', 'region': 'eu-west-1',
-                                                  'reached': True, 'sso_profile_written': False}]
+    assert found['dev2']['workstations'] == [
+        {'host': 'ws2', 'profile': 'work', 'sso_profile': 'work-sso', 'region': 'eu-west-1', 'reached': True, 'sso_profile_written': False}]
     assert [developer['phase'] for developer in plan['developers']] == [0, 0, 0]
     assert [item['iam_user'] for item in plan['left_alone']] == ['Administrator']
 
@@ -75,8 +75,8 @@ def test_account_admin_variables_cover_exactly_the_mapped_groups():
                                 {'name': 'PowerUsers', 'description': 'IAM group PowerUsers (PowerUserAccess)'}]
     assert center['assignments'] == [{'permission_set': 'AdministratorAccess', 'principal_name': 'Administrators'},
                                      {'permission_set': 'PowerUserAccess', 'principal_name': 'PowerUsers'}]
-    assert [(item['user_name'], item['groups']) for item in center['users']] == [('dev1', ['Administrators']), ('dev2', ['PowerUsers']),
-                                                                                  ('dev3', ['PowerUsers'])]
+    assert [(item['user_name'], item['groups']) for item in center['users']] == [
+        ('dev1', ['Administrators']), ('dev2', ['PowerUsers']), ('dev3', ['PowerUsers'])]
 
 
 def test_a_user_given_mapping_takes_the_flagged_group():
@@ -150,8 +150,8 @@ def test_a_developer_with_only_flagged_groups_gets_no_sso_profile():
     plan = migration_plan(users, GROUPS, FLEET + [ws('ws4', 'dev4', 'dev4@example.com')], people=PEOPLE)
     assert developers(plan)['dev4']['sso_role'] is None
     assert migration_sso_profiles(plan, 'ws4') == []
-    assert migration_sso_profiles(plan, 'ws2') == [{'name': 'work-sso', 'sso_role_name': 'PowerUserAccess', 'region': 'eu-west-1',
-                                                      'iam_user': 'dev2'}]
+    assert migration_sso_profiles(plan, 'ws2') == [
+        {'name': 'work-sso', 'sso_role_name': 'PowerUserAccess', 'region': 'eu-west-1', 'iam_user': 'dev2'}]
 
 
 def test_table_rows():
@@ -174,8 +174,8 @@ def test_the_default_mapping_is_what_account_admin_creates_by_default():
 
 def test_workstations_from_the_gathered_facts():
     hostvars = {
-        'ws1': {'workstation_email': 'a@example.com', 'workstation__gathered': {'host': 'ws1',
-            'profiles': {'default': 'AKIA1'}, 'entries': [
+        'ws1': {'workstation_email': 'a@example.com', 'workstation__gathered': {
+            'host': 'ws1', 'profiles': {'default': 'AKIA1'}, 'entries': [
                 {'kind': 'holder', 'iam_user': 'dev1', 'profile': 'default', 'region': 'eu-west-1', 'state': 'present'},
                 {'kind': 'holder', 'iam_user': 'gone', 'profile': 'old', 'region': 'eu-west-1', 'state': 'absent'},
                 {'kind': 'profile', 'iam_user': None, 'profile': 'plain'}]}},
