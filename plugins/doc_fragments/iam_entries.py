@@ -139,11 +139,13 @@ options:
         are taken, an inactive key is deleted first, then a key that was never used and is not the
         one in use; if neither exists, the module fails and lists the keys, deleting none.
       - V(absent) deletes every access key of the user.
+      - V(inactive) deactivates every active access key of the user (C(UpdateAccessKey) to C(Inactive)) and deletes
+        none, as the move to IAM Identity Center does once the holder signs in through SSO.
       - When not set, access keys are left as they are (and not read).
       - Not called C(access_key), which every amazon.aws-based module uses for the AWS credentials
         it connects with.
     type: str
-    choices: [present, absent]
+    choices: [present, absent, inactive]
   access_key_in_use:
     description:
       - Id of the key the holder already has (for example read from the workstation with
@@ -332,11 +334,13 @@ options:
             are taken, an inactive key is deleted first, then a key that was never used and is not the
             one in use; if neither exists, the module fails and lists the keys, deleting none.
           - V(absent) deletes every access key of the user.
+          - V(inactive) deactivates every active access key of the user (C(UpdateAccessKey) to C(Inactive)) and deletes
+            none, as the move to IAM Identity Center does once the holder signs in through SSO.
           - When not set, access keys are left as they are (and not read).
           - Not called C(access_key), which every amazon.aws-based module uses for the AWS credentials
             it connects with.
         type: str
-        choices: [present, absent]
+        choices: [present, absent, inactive]
       access_key_in_use:
         description:
           - Id of the key the holder already has (for example read from the workstation with

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from ansible_collections.awsbootstrap.iam.plugins.filter.fleet import fleet_workstations
 from ansible_collections.awsbootstrap.iam.plugins.filter.iam_report import text_table
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import cutover_account
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import cutover_profiles
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import migration_plan
 
 PHASES = {0: '0 (IAM key)', 1: '1 (SSO beside key)'}
@@ -65,6 +67,26 @@ def migration_table(plan):
     return lines
 
 
+def migration_cutover_account(plan, hosts, hostvars, session):
+    """cutover_account over the hosts' phase 2 facts: a host's 'ready' profiles count as switched only when the host
+    proved them all through SSO (``migrate__proven``); a host that failed or was never reached has none."""
+    cutovers = {}
+    for host in hosts or []:
+        values = hostvars[host]
+        proven = bool(values.get('migrate__proven'))
+        cutovers[host] = [dict(item, verified=proven and item['state'] == 'ready') for item in values.get('migrate__cutover') or []]
+    return cutover_account(plan, cutovers, session)
+
+
+def migration_cutover_report(cutover):
+    """Phase 2's report as lines: who is on SSO now, who waits and what they must run."""
+    lines = ['on IAM Identity Center: %s (%s): its profile signs in through SSO, IAM keys inactive, no console password'
+             % (item['iam_user'], ', '.join(item['hosts'])) for item in (cutover or {}).get('done') or []]
+    lines.extend('waiting: %s (%s): left as it was; on that workstation run `%s`, then run phase 2 again'
+                 % (item['iam_user'], ', '.join(item['hosts']), item['command']) for item in (cutover or {}).get('waiting') or [])
+    return lines or ['no developer to move']
+
+
 class FilterModule:
     """The migration from IAM user keys to IAM Identity Center."""
 
@@ -74,4 +96,7 @@ class FilterModule:
             'migration_workstations': migration_workstations,
             'migration_sso_profiles': migration_sso_profiles,
             'migration_table': migration_table,
+            'migration_cutover_profiles': cutover_profiles,
+            'migration_cutover_account': migration_cutover_account,
+            'migration_cutover_report': migration_cutover_report,
         }

@@ -179,7 +179,26 @@ sso_sessions:
       elements: str
       returned: always
       sample: [dev]
+    login:
+      description:
+        - Whether C(aws sso login --sso-session NAME) left a login for this session's start URL that has not expired
+          (botocore's token cache C(~/.aws/sso/cache/<sha1 of NAME>.json)), and until when.
+        - Only C(live) and C(expires_at) are returned; the token itself never is.
+      type: dict
+      returned: always
+      sample: {live: true, expires_at: "2026-12-07T20:00:00Z"}
+      contains:
+        live:
+          description: A login for the session's start URL whose expiry is in the future.
+          type: bool
+          returned: always
+        expires_at:
+          description: When the cached login expires (UTC), or V(null) when there is none.
+          type: str
+          returned: always
 """
+
+import os
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -188,6 +207,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import ini
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import profile_view
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli import files
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.profile_args import resolve_paths
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.sso_login import sso_login
 
 _HIDDEN = ('secret_access_key_masked', 'secret_access_key_source', 'session_token_source', 'region_source', 'output_source',
            'region_listed', 'output_listed')
@@ -238,7 +258,8 @@ def main():
     sso_sessions = [dict(name=name, sso_start_url=_text(values.get('sso_start_url')), sso_region=_text(values.get('sso_region')),
                          sso_registration_scopes=[scope.strip() for scope in (_text(values.get('sso_registration_scopes')) or '').split(',')
                                                   if scope.strip()],
-                         profiles=[profile for profile, settings in all_profiles.items() if settings.get('sso_session') == name])
+                         profiles=[profile for profile, settings in all_profiles.items() if settings.get('sso_session') == name],
+                         login=sso_login(os.path.join(files.user_home(), '.aws'), name, _text(values.get('sso_start_url'))))
                     for name, values in sessions.items()]
     module.exit_json(changed=False, profiles=profiles, sso_sessions=sso_sessions,
                      credentials_file=paths[ini_settings.CREDENTIALS], config_file=paths[ini_settings.CONFIG])

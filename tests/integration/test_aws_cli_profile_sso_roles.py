@@ -125,7 +125,8 @@ def test_files_read_back_by_botocore_and_both_clis(home, tmp_path, clis):
     assert kinds == {'default': 'none', 'other': 'none', 'dev': 'sso', 'unassigned': 'sso', 'admin': 'role', 'ec2': 'role',
                      'tool': 'process', 'base': 'static'}
     assert info['sso_sessions'] == [{'name': 'my-sso', 'sso_start_url': START_URL, 'sso_region': 'us-east-1',
-                                     'sso_registration_scopes': ['sso:account:access'], 'profiles': ['dev', 'unassigned']}]
+                                     'sso_registration_scopes': ['sso:account:access'], 'profiles': ['dev', 'unassigned'],
+                                     'login': {'live': False, 'expires_at': None}}]
     assert 'baseSecret00000001' not in json.dumps(info) and 'ext-1234' not in json.dumps(info)
     assert 'credential_process' not in json.dumps([p['identifiers'] for p in info['profiles']])
 
@@ -241,3 +242,17 @@ def test_moving_a_key_profile_to_sso_needs_replace_credentials_and_keeps_other_b
     ok('aws_cli_profile', dict(profile='dev', state='absent'), home)
     assert ok('aws_cli_sso_session', dict(name='my-sso', state='absent'), home)['changed'] is True
     assert configloader.load_config(str(home / '.aws' / 'config'))['sso_sessions'] == {}
+
+
+@pytest.mark.parametrize('start_url, expires_in, live', [
+    (START_URL, 3600, True), (START_URL, -60, False), ('https://another-portal.awsapps.com/start', 3600, False),
+], ids=['live', 'expired', 'other-start-url'])
+def test_info_says_whether_an_sso_login_is_live_and_never_returns_the_token(home, start_url, expires_in, live):
+    ok('aws_cli_sso_session', dict(name='my-sso', start_url=START_URL, region='us-east-1'), home)
+    path = token_cache_file(home, 'my-sso', start_url, 'us-east-1', 'the-access-token-0001', expires_in=expires_in)
+    with open(path, encoding='utf-8') as handle:
+        expires_at = json.load(handle)['expiresAt']
+    info = ok('aws_cli_profile_info', {}, home)
+    assert info['sso_sessions'][0]['login'] == {'live': live, 'expires_at': expires_at if start_url == START_URL else None}
+    for secret in ('the-access-token-0001', 'test-refresh-token', 'test-client-secret'):
+        assert secret not in json.dumps(info)

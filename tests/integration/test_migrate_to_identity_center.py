@@ -11,13 +11,20 @@ keys by playbooks/bootstrap.yml (dev1 an Administrator, the others PowerUsers; w
 3. phase 1 creates the Identity Store users, groups and assignments, and writes '<profile>-sso' beside every key
    profile: every developer's own profile still answers ``sts get-caller-identity`` as their IAM user; dev3's group
    Billing, which no permission set stands for, is flagged in the plan and not carried over;
-4. a re-run makes no write call and changes no file.
+4. a re-run makes no write call and changes no file;
+5. phase 2 (``-e migrate_identity_center_phase=2``) after an SSO login on ws1 and ws3 only (the token cache as
+   ``aws sso login`` writes it, the portal stand-in handing out a stand-in IAM user's key): exactly dev1 and dev3 move:
+   their key profile resolves through SSO, their IAM keys are Inactive (none deleted), dev1's console password is
+   gone; ws2 and ws4 are byte-identical, dev2 and dev4 keep their Active keys (and dev2 its console password) and are
+   reported with ``aws sso login --sso-session awsbootstrap``; the token is in no output;
+6. a re-run of phase 2 makes no write call and changes no file.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import pwd
 import re
 
 import boto3
@@ -27,6 +34,8 @@ from botocore import configloader
 from tests.utils.ansible_runner import ROOT, run_playbook
 from tests.utils.fleet import fleet_world
 from tests.utils.sandbox import SANDBOX_REGION
+from tests.utils.sso_portal import SsoPortal
+from tests.utils.sso_portal import token_cache_file
 
 BOOTSTRAP = os.path.join(ROOT, 'playbooks', 'bootstrap.yml')
 MIGRATE = os.path.join(ROOT, 'playbooks', 'migrate_to_identity_center.yml')
@@ -43,6 +52,8 @@ PEOPLE = {'migrate_identity_center_people': {'dev4': {'email': 'dev4@example.com
 # What the guide's groups map to (written from the issue, not from the code).
 ROLE = {'dev1': 'AdministratorAccess', 'dev2': 'PowerUserAccess', 'dev3': 'PowerUserAccess', 'dev4': 'PowerUserAccess'}
 PROFILE = {'ws1': 'default', 'ws2': 'work', 'ws3': 'default', 'ws4': 'default'}
+# Phase 2: the two workstations whose developer ran `aws sso login`, each with its own token.
+LOGGED_IN = {'ws1': 'sso-token-of-dev1-0001', 'ws3': 'sso-token-of-dev3-0003'}
 
 ACCOUNT_READ = {'GetCallerIdentity': 1, 'GetAccountAuthorizationDetails': 1, 'GetCredentialReport': 1, 'GetAccountPasswordPolicy': 1,
                 'GetAccountSummary': 1, 'ListAccessKeys': 6}
@@ -92,9 +103,9 @@ def snapshot(world):
     return found
 
 
-def caller(world, host, profile):
+def caller(world, host, profile, env=None):
     proc = world['fleet'].cli(host, ['sts', 'get-caller-identity', '--profile', profile, '--query', 'Arn', '--output', 'text'],
-                              world['proxy'].environ())
+                              dict(world['proxy'].environ(), **(env or {})))
     return proc.stdout.strip() or proc.stderr
 
 
@@ -197,3 +208,100 @@ def test_4_rerun_makes_no_write_call_and_changes_no_file(world):
     for action, count in list(center.items()) * 2 + [('ListInstances', 1)]:
         expected[action] = expected.get(action, 0) + count
     assert world['proxy'].counts() == expected
+
+
+def sso_login(world, host, start_url, token):
+    """What `aws sso login --sso-session awsbootstrap` leaves in the host's home, owned by its OS user."""
+    values = world['fleet'].hosts[host]
+    path = token_cache_file(values['home'], 'awsbootstrap', start_url, SANDBOX_REGION, token)
+    user = pwd.getpwnam(values['workstation_user'])
+    folder = os.path.join(values['home'], '.aws', 'sso')
+    for name in (folder, os.path.dirname(path), path):
+        os.chown(name, user.pw_uid, user.pw_gid)
+
+
+def phase_2(world, portal):
+    environment = {'AWS_ENDPOINT_URL': world['proxy'].env['AWS_ENDPOINT_URL'], 'AWS_ENDPOINT_URL_SSO': portal.endpoint}
+    variables = world['tmp'] / 'phase2.json'
+    variables.write_text(json.dumps({'migrate_identity_center_phase': 2, 'workstation_aws_cli_environment': environment}))
+    return run(world, args=('-e', '@%s' % variables))
+
+
+def key_states(world):
+    iam = client(world, 'iam')
+    return {'dev%d' % index: sorted(key['Status'] for key in iam.list_access_keys(UserName='dev%d' % index)['AccessKeyMetadata'])
+            for index in range(1, 5)}
+
+
+def has_console_password(world, name):
+    try:
+        client(world, 'iam').get_login_profile(UserName=name)
+    except client(world, 'iam').exceptions.NoSuchEntityException:
+        return False
+    return True
+
+
+@pytest.fixture(scope='module')
+def portal(world):
+    """The portal stand-in: each logged-in developer's token hands out the key of a stand-in IAM user 'devN-sso'."""
+    iam = client(world, 'iam')
+    with SsoPortal() as stand_in:
+        for host, token in LOGGED_IN.items():
+            developer = world['fleet'].hosts[host]['workstation_iam_user']
+            iam.create_user(UserName=developer + '-sso')
+            key = iam.create_access_key(UserName=developer + '-sso')['AccessKey']
+            stand_in.assign(token, ACCOUNT, ROLE[developer], key['AccessKeyId'], key['SecretAccessKey'])
+        yield stand_in
+
+
+def test_5_phase_2_moves_exactly_the_developers_logged_in_through_sso(world, portal):
+    iam = client(world, 'iam')
+    for name in ('dev1', 'dev2'):
+        iam.create_login_profile(UserName=name, Password='Console-Passw0rd!', PasswordResetRequired=False)
+    start_url = 'https://%s.awsapps.com/start' % client(world, 'sso-admin').list_instances()['Instances'][0]['IdentityStoreId']
+    for host, token in LOGGED_IN.items():
+        sso_login(world, host, start_url, token)
+    assert key_states(world) == {name: ['Active'] for name in ('dev1', 'dev2', 'dev3', 'dev4')}
+    before = snapshot(world)
+    world['proxy'].clear()
+    proc = phase_2(world, portal)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    for token in LOGGED_IN.values():
+        assert token not in proc.stdout + proc.stderr
+    sso = {'AWS_ENDPOINT_URL_SSO': portal.endpoint}
+    for host in LOGGED_IN:
+        developer = world['fleet'].hosts[host]['workstation_iam_user']
+        # The developer's own profile name now answers through the portal (the stand-in user of their SSO login).
+        assert caller(world, host, PROFILE[host], sso) == 'arn:aws:iam::%s:user/%s-sso' % (ACCOUNT, developer), host
+        loaded = configloader.load_config(os.path.join(world['fleet'].hosts[host]['home'], '.aws', 'config'))
+        assert loaded['profiles'][PROFILE[host]]['sso_session'] == 'awsbootstrap', host
+        assert 'aws_access_key_id' not in loaded['profiles'][PROFILE[host]], host
+    assert key_states(world) == {'dev1': ['Inactive'], 'dev2': ['Active'], 'dev3': ['Inactive'], 'dev4': ['Active']}
+    assert (has_console_password(world, 'dev1'), has_console_password(world, 'dev2')) == (False, True)
+    after = snapshot(world)
+    for host in ('ws2', 'ws4'):
+        assert {name: after[(host, name)] for name in ('config', 'credentials')} == {
+            name: before[(host, name)] for name in ('config', 'credentials')}, host
+        assert caller(world, host, PROFILE[host]) == 'arn:aws:iam::%s:user/%s' % (ACCOUNT, world['fleet'].hosts[host]['workstation_iam_user'])
+    for developer, host in (('dev2', 'ws2'), ('dev4', 'ws4')):
+        assert ('waiting: %s (%s): left as it was; on that workstation run `aws sso login --sso-session awsbootstrap`'
+                % (developer, host)) in proc.stdout, proc.stdout[-3000:]
+    for developer, host in (('dev1', 'ws1'), ('dev3', 'ws3')):
+        assert 'on IAM Identity Center: %s (%s)' % (developer, host) in proc.stdout, proc.stdout[-3000:]
+    writes = [call.action for call in world['proxy'].write_calls()]
+    assert sorted(writes) == ['DeleteLoginProfile', 'UpdateAccessKey', 'UpdateAccessKey'], writes
+
+
+def test_6_rerun_of_phase_2_makes_no_write_call_and_changes_no_file(world, portal):
+    before = snapshot(world)
+    world['proxy'].clear()
+    proc = phase_2(world, portal)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert world['proxy'].write_calls() == []
+    assert snapshot(world) == before
+    for line in proc.stdout.splitlines():
+        if ' : ok=' in line:
+            assert 'changed=0' in line, line
+    for token in LOGGED_IN.values():
+        assert token not in proc.stdout + proc.stderr
+    assert key_states(world) == {'dev1': ['Inactive'], 'dev2': ['Active'], 'dev3': ['Inactive'], 'dev4': ['Active']}

@@ -86,10 +86,11 @@ class Fleet:
         return self.cli_bin + os.pathsep + os.environ.get('PATH', '')
 
     def cli(self, host, args, env):
-        """The real aws CLI as the host's OS user, with ``env`` (only the files give credentials)."""
+        """The real aws CLI as the host's OS user, with ``env`` (only the files give credentials; endpoints pass, the
+        SSO portal's ``AWS_ENDPOINT_URL_SSO`` too)."""
         user = self.hosts[host]['workstation_user']
         command = ' '.join(["'%s'" % part.replace("'", "'\\''") for part in [os.path.join(self.cli_bin, 'aws')] + list(args)])
-        clean = {k: v for k, v in env.items() if not k.startswith('AWS_') or k == 'AWS_ENDPOINT_URL'}
+        clean = {k: v for k, v in env.items() if not k.startswith('AWS_') or k.startswith('AWS_ENDPOINT_URL')}
         clean['HOME'] = self.hosts[host]['home']
         return subprocess.run(['su', '-s', '/bin/sh', user, '-c', command], env=clean, capture_output=True, text=True, check=False)
 

@@ -163,3 +163,45 @@ def _identity_center(developers, mapping):
         'groups': [{'name': group, 'description': 'IAM group %s (%s)' % (group, mapping[group])} for group in used],
         'assignments': [{'permission_set': mapping[group], 'principal_name': group} for group in used],
     }
+
+
+def cutover_profiles(plan, host, profiles, sso_sessions, session):
+    """Phase 2 on ``host``: each key profile it holds for a developer, with its ``state``: 'switched' (already an SSO
+    profile of ``session``), 'ready' (``session`` has a live login here: switch it now) or 'waiting' (no live login:
+    left as it is). ``profiles`` and ``sso_sessions`` are what aws_cli_profile_info read on the host."""
+    login = next((item.get('login') or {} for item in sso_sessions or [] if item.get('name') == session), {})
+    kinds = {item['name']: (item.get('kind'), (item.get('identifiers') or {}).get('sso_session')) for item in profiles or []}
+    found = []
+    for developer in (plan or {}).get('developers') or []:
+        for workstation in developer['workstations']:
+            if workstation['host'] != host or not developer.get('sso_role'):
+                continue
+            if kinds.get(workstation['profile']) == ('sso', session):
+                state = 'switched'
+            else:
+                state = 'ready' if login.get('live') else 'waiting'
+            found.append({'iam_user': developer['iam_user'], 'profile': workstation['profile'], 'sso_profile': workstation['sso_profile'],
+                          'sso_role_name': developer['sso_role'],
+                          'region': workstation['region'], 'state': state, 'expires_at': login.get('expires_at')})
+    return found
+
+
+def cutover_account(plan, cutovers, session):
+    """Phase 2 on the account: {'deactivate': iam_bootstrap_identities users, 'done', 'waiting'}. ``cutovers``: {host:
+    its cutover_profiles with ``verified`` set on each profile switched this run}. A developer's keys are deactivated
+    (and console password removed) only when every workstation holding their key is on SSO; the others are listed
+    with the command that makes them ready."""
+    deactivate, done, waiting = [], [], []
+    for developer in (plan or {}).get('developers') or []:
+        if not developer.get('sso_role') or not developer['workstations']:
+            continue
+        hosts = [workstation['host'] for workstation in developer['workstations']]
+        behind = [host for host in hosts if not any(
+            item['iam_user'] == developer['iam_user'] and (item['state'] == 'switched' or item.get('verified'))
+            for item in (cutovers or {}).get(host) or [])]
+        if behind:
+            waiting.append({'iam_user': developer['iam_user'], 'hosts': behind, 'command': 'aws sso login --sso-session %s' % session})
+            continue
+        done.append({'iam_user': developer['iam_user'], 'hosts': hosts})
+        deactivate.append({'name': developer['iam_user'], 'access_key_state': 'inactive', 'console_access': False})
+    return {'deactivate': deactivate, 'done': done, 'waiting': waiting}

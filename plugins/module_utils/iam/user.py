@@ -51,7 +51,7 @@ USER_OPTIONS = dict(
     password=dict(type='str', no_log=True),
     password_reset_required=dict(type='bool', default=True, no_log=False),
     update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
-    access_key_state=dict(type='str', choices=['present', 'absent'], no_log=False),
+    access_key_state=dict(type='str', choices=['present', 'absent', 'inactive'], no_log=False),
     access_key_in_use=dict(type='str', no_log=False),
     access_key_max_age_days=dict(type='int', no_log=False),
     retire_other_access_keys=dict(type='bool', default=False, no_log=False),

@@ -57,7 +57,7 @@ def oldest_first(keys):
 def plan_access_keys(user_name, keys, desired, last_used=None, now=None):
     """(user name, keys as listed [{access_key_id, status, create_date}], desired) -> KeyPlan.
 
-    ``desired``: {access_key: 'present'|'absent'|None, in_use, max_age_days, retire}.
+    ``desired``: {access_key: 'present'|'absent'|'inactive'|None, in_use, max_age_days, retire}.
     ``last_used``: {key id: datetime or None (never used)} for the ids known so far.
     """
     last_used = last_used or {}
@@ -67,6 +67,11 @@ def plan_access_keys(user_name, keys, desired, last_used=None, now=None):
     if wanted == 'absent':
         return KeyPlan(actions=[Action('DeleteAccessKey', UserName=user_name, AccessKeyId=key['access_key_id']) for key in oldest_first(keys)],
                        deleted=[key['access_key_id'] for key in oldest_first(keys)])
+    if wanted == 'inactive':
+        # Switched off, not deleted: a developer who cannot work without it can be given it back (UpdateAccessKey Active).
+        return KeyPlan(actions=[Action('UpdateAccessKey', UserName=user_name, AccessKeyId=key['access_key_id'], Status='Inactive')
+                                for key in oldest_first(keys) if key['status'] == 'Active'],
+                       kept=[dict(key, status='Inactive') for key in keys])
 
     in_use = desired.get('in_use')
     active = [key for key in keys if key['status'] == 'Active']

@@ -16,6 +16,8 @@ from ansible_collections.awsbootstrap.iam.plugins.filter.migration import migrat
 from ansible_collections.awsbootstrap.iam.plugins.filter.migration import migration_workstations
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import DEFAULT_GROUP_PERMISSION_SETS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import DEFAULT_PERMISSION_SETS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import cutover_account
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import cutover_profiles
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import migration_plan
 
 
@@ -184,3 +186,43 @@ def test_workstations_from_the_gathered_facts():
         {'host': 'ws1', 'iam_user': 'dev1', 'profile': 'default', 'region': 'eu-west-1', 'email': 'a@example.com',
          'profiles': {'default': 'AKIA1'}},
         {'host': 'ws3', 'iam_user': 'dev3', 'profile': 'default', 'region': 'ap-northeast-2', 'email': 'c@example.com', 'profiles': None}]
+
+
+# --- phase 2: the cut-over ------------------------------------------------------------------------
+
+def info(profiles, live, session='awsbootstrap'):
+    """What aws_cli_profile_info reads on a workstation: {name: (kind, sso_session)} and the session's login."""
+    return ([{'name': name, 'kind': kind, 'identifiers': {'sso_session': sso} if sso else {}} for name, (kind, sso) in profiles.items()],
+            [{'name': session, 'login': {'live': live, 'expires_at': '2030-01-01T00:00:00Z' if live else None}}])
+
+
+def test_cutover_a_profile_is_ready_only_with_a_live_login_of_the_session_and_switched_once_on_sso():
+    plan = migration_plan(USERS, GROUPS, FLEET, people=PEOPLE)
+    states = {}
+    for host, profiles, live in (('ws1', {'default': ('static', None)}, True), ('ws2', {'work': ('static', None)}, False),
+                                 ('ws3', {'default': ('sso', 'awsbootstrap')}, False)):
+        found = cutover_profiles(plan, host, *info(profiles, live), session='awsbootstrap')
+        states[host] = [(item['iam_user'], item['profile'], item['sso_profile'], item['sso_role_name'], item['state']) for item in found]
+    assert states == {'ws1': [('dev1', 'default', 'default-sso', 'AdministratorAccess', 'ready')],
+                      'ws2': [('dev2', 'work', 'work-sso', 'PowerUserAccess', 'waiting')],
+                      'ws3': [('dev3', 'default', 'default-sso', 'PowerUserAccess', 'switched')]}
+    # A live login of another session, or an SSO profile of another session, does not count.
+    other = cutover_profiles(plan, 'ws1', *info({'default': ('sso', 'theirs')}, True, session='theirs'), session='awsbootstrap')
+    assert [item['state'] for item in other] == ['waiting']
+
+
+def test_cutover_keys_go_inactive_only_for_developers_on_sso_on_every_workstation():
+    fleet = FLEET + [ws('ws4', 'dev1')]
+    plan = migration_plan(USERS, GROUPS, fleet, people=PEOPLE)
+
+    def entry(user, state, verified=False):
+        return {'iam_user': user, 'state': state, 'verified': verified}
+    cutovers = {'ws1': [entry('dev1', 'ready', verified=True)], 'ws2': [entry('dev2', 'ready')],  # ws2's proof failed
+                'ws3': [entry('dev3', 'switched')]}  # ws4 (dev1's second workstation) was not reached
+    result = cutover_account(plan, cutovers, 'awsbootstrap')
+    assert result['deactivate'] == [{'name': 'dev3', 'access_key_state': 'inactive', 'console_access': False}]
+    assert result['done'] == [{'iam_user': 'dev3', 'hosts': ['ws3']}]
+    assert result['waiting'] == [{'iam_user': 'dev1', 'hosts': ['ws4'], 'command': 'aws sso login --sso-session awsbootstrap'},
+                                 {'iam_user': 'dev2', 'hosts': ['ws2'], 'command': 'aws sso login --sso-session awsbootstrap'}]
+    cutovers['ws4'] = [entry('dev1', 'switched')]
+    assert [user['name'] for user in cutover_account(plan, cutovers, 'awsbootstrap')['deactivate']] == ['dev1', 'dev3']

@@ -131,6 +131,18 @@ def test_absent_deletes_all_keys():
     assert ops(plan) == [('DeleteAccessKey', 'AKIAAAAAAAAAAAAAAAA1'), ('DeleteAccessKey', 'AKIAAAAAAAAAAAAAAAA2')]
 
 
+def test_inactive_deactivates_the_active_keys_and_deletes_none():
+    keys = [key('AKIAAAAAAAAAAAAAAAA2', days_old=1), key('AKIAAAAAAAAAAAAAAAA1', status='Inactive', days_old=9)]
+    plan = plan_access_keys('u', keys, {'access_key': 'inactive'})
+    assert ops(plan) == [('UpdateAccessKey', 'AKIAAAAAAAAAAAAAAAA2')]
+    assert plan.actions[0].params == {'UserName': 'u', 'AccessKeyId': 'AKIAAAAAAAAAAAAAAAA2', 'Status': 'Inactive'}
+    assert plan.deleted == [] and not plan.create
+    assert sorted((item['access_key_id'], item['status']) for item in plan.kept) == [
+        ('AKIAAAAAAAAAAAAAAAA1', 'Inactive'), ('AKIAAAAAAAAAAAAAAAA2', 'Inactive')]
+    again = plan_access_keys('u', plan.kept, {'access_key': 'inactive'})
+    assert again.actions == []
+
+
 def test_unmanaged_keys_are_left_alone():
     plan = plan_access_keys('u', [key('AKIAAAAAAAAAAAAAAAA1')], {'access_key': None})
     assert plan.actions == [] and not plan.create
