@@ -91,3 +91,14 @@ def test_a_live_login_is_a_token_for_that_start_url_that_has_not_expired(home):
     assert not live_login(home, 'team', URL, now=datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=2))
     token_cache_file(home, 'team', URL, 'eu-west-1', 'a-token', expires_in=-60)
     assert not live_login(home, 'team', URL)
+    # A legacy profile (sso_start_url in the profile): the token is cached under the start URL.
+    assert not live_login(home, None, URL)
+    token_cache_file(home, URL, URL, 'eu-west-1', 'a-token')
+    assert live_login(home, None, URL)
+
+
+def test_a_legacy_sso_profile_asks_for_its_start_url(home):
+    config = {'profiles': {'old': {'sso_start_url': URL, 'sso_role_name': 'ReadOnly', 'sso_account_id': ACCOUNT}}, 'sso_sessions': {}}
+    asked = []
+    expected = expected_identities(config, {}, 'dev4', ACCOUNT, sso_arn, lambda session, url: asked.append((session, url)) or True)
+    assert (expected, asked) == ({'old': sso_arn('dev4', 'ReadOnly')}, [(None, URL)])

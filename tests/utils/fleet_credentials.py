@@ -48,8 +48,10 @@ def read_files(home):
 
 
 def live_login(home, session, start_url, now=None):
-    """True when ``aws sso login --sso-session <session>`` left a token for ``start_url`` that has not expired."""
-    path = os.path.join(str(home), '.aws', 'sso', 'cache', hashlib.sha1(session.encode('utf-8')).hexdigest() + '.json')
+    """True when ``aws sso login`` left a token for ``start_url`` that has not expired: cached under the sso-session's
+    name, or under the start URL for a legacy profile (``session`` None)."""
+    key = session or start_url
+    path = os.path.join(str(home), '.aws', 'sso', 'cache', hashlib.sha1(key.encode('utf-8')).hexdigest() + '.json')
     try:
         with open(path, encoding='utf-8') as handle:
             token = json.load(handle)
@@ -63,7 +65,7 @@ def live_login(home, session, start_url, now=None):
 def expected_identities(config, credentials, developer, account, sso_arn, is_live):
     """{profile: expected ARN, WAITING, or an error text starting with '!'} (pure).
 
-    ``is_live(session name, start URL)`` tells whether that sso-session has a live login on the workstation.
+    ``is_live(sso-session name or None for a legacy profile, start URL)``: whether there is a live login for it.
     """
     expected = {}
     for name in sorted(set(config['profiles']) | set(credentials)):
@@ -73,7 +75,7 @@ def expected_identities(config, credentials, developer, account, sso_arn, is_liv
             start_url = config['sso_sessions'].get(session, {}).get('sso_start_url') if session else values['sso_start_url']
             if not values.get('sso_role_name') or not start_url:
                 expected[name] = '!an SSO profile without sso_role_name or start URL'
-            elif is_live(session or name, start_url):
+            elif is_live(session, start_url):
                 expected[name] = sso_arn(developer, values['sso_role_name'])
             else:
                 expected[name] = WAITING
