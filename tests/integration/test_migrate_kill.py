@@ -10,7 +10,8 @@ real aws CLI on each workstation (tests/utils/fleet_credentials.py): every key p
 user, every SSO profile with a live login as the portal stand-in's user of that developer, the profile the fleet gave
 the developer among them. A kill is aimed with a proxy that holds one AWS call (tests/utils/holding_proxy.py), then the
 whole playbook's process tree gets SIGKILL. Each kill is checked to have landed half-way (else it proves nothing),
-then: everybody works, a re-run reaches the end state of a run never killed, a second re-run writes nothing.
+then: everybody works, a re-run reaches the end state of a run never killed (making every account write the kill left
+undone, none twice), a second re-run writes nothing and changes no file.
 
 1. after the bootstrap, every developer works with their key;
 2. phase 1 killed after the Identity Center writes on the account, before any workstation has its SSO profile;
@@ -37,6 +38,8 @@ from tests.utils.proof import kill_tree, wait_until
 
 pytestmark = pytest.mark.root
 
+# Phase 2 on the account for dev1 and dev3 (the issue): each one's key deactivated, dev1's console password removed.
+PHASE_2_WRITES = ['DeleteLoginProfile', 'UpdateAccessKey', 'UpdateAccessKey']
 DEVELOPER = {'ws%d' % index: 'dev%d' % index for index in range(1, 5)}
 
 
@@ -66,8 +69,9 @@ def working(world, portal=None):
 
 def killed_at(world, name, actions, after=False, args=(), skip=0):
     """Run the playbook until the proxy holds one of ``actions`` (before moto, or after with ``after``), SIGKILL all of
-    it there; the output."""
+    it there; the write calls that reached the account before the kill."""
     output = world['tmp'] / ('killed-%s.log' % name)
+    world['proxy'].clear()
     reached = world['proxy'].hold(actions, after=after, skip=skip)
     proc = start(world, output, args=args)
     try:
@@ -82,7 +86,11 @@ def killed_at(world, name, actions, after=False, args=(), skip=0):
     assert landed, 'the run ended (%s) before the call %s: the kill proves nothing\n%s' % (proc.returncode, sorted(actions), text[-3000:])
     assert proc.returncode == -9, (proc.returncode, text[-3000:])
     assert 'PLAY RECAP' not in text, text[-3000:]
-    return text
+    return writes(world)
+
+
+def writes(world):
+    return sorted(call.action for call in world['proxy'].write_calls())
 
 
 def files(world):
@@ -111,9 +119,11 @@ def end_state(world):
 
 
 def converges(world, args=()):
-    """A re-run ends well; a second one makes no write call and changes no file. The first re-run's output."""
+    """A re-run ends well; a second one makes no write call and changes no file. The first re-run's write calls."""
+    world['proxy'].clear()
     proc = run(world, args=args)
     assert proc.returncode == 0, proc.stdout[-4000:]
+    made = writes(world)
     before = files(world)
     world['proxy'].clear()
     again = run(world, args=args)
@@ -123,7 +133,7 @@ def converges(world, args=()):
     recaps = re.findall(r'^(\S+)\s+: ok=\d+\s+changed=(\d+)', again.stdout, re.M)
     assert sorted(host for host, _changed in recaps) == ['localhost'] + sorted(DEVELOPER), again.stdout[-3000:]
     assert [changed for _host, changed in recaps] == ['0'] * 5, again.stdout[-3000:]
-    return proc.stdout
+    return made
 
 
 def by_key():
@@ -156,7 +166,8 @@ def assignments(world):
 
 def test_2_phase_1_killed_after_the_identity_center_writes_before_the_workstations(world, saved):
     # The second (last) group assignment is made on the account; its answer never comes back.
-    killed_at(world, 'phase-1', {'CreateAccountAssignment'}, after=True, skip=1)
+    before_kill = killed_at(world, 'phase-1', {'CreateAccountAssignment'}, after=True, skip=1)
+    assert before_kill.count('CreateAccountAssignment') == 2, before_kill
     # Half-way: the account has its Identity Center users and both assignments, no workstation has an SSO profile yet.
     assert identity_store_users(world) == sorted(DEVELOPER.values())
     assert assignments(world) == {'AdministratorAccess': ['Administrators'], 'PowerUserAccess': ['PowerUsers']}
@@ -165,7 +176,8 @@ def test_2_phase_1_killed_after_the_identity_center_writes_before_the_workstatio
         assert config['sso_sessions'] == {} and list(config['profiles']) == [PROFILE[host]], (host, config)
     assert working(world) == by_key()
 
-    converges(world)
+    # The re-run finds every Identity Center item made: it writes none again (the workstations' files are its work).
+    assert converges(world) == []
     # Phase 1's end: the SSO twin beside every working key (no login yet: waiting).
     assert working(world) == {host: {PROFILE[host]: iam_user_arn(ACCOUNT, developer), PROFILE[host] + '-sso': WAITING}
                               for host, developer in DEVELOPER.items()}
@@ -225,7 +237,7 @@ def test_3_phase_2_killed_after_the_switch_before_any_key_is_deactivated(world, 
     assert working(world, portal) == logged_in_twice()
     saved['keys'] = key_states(world)
 
-    killed_at(world, 'phase-2-switched', {'UpdateAccessKey', 'DeleteLoginProfile'}, args=phase_2_args(world, portal))
+    before_kill = killed_at(world, 'phase-2-switched', {'UpdateAccessKey', 'DeleteLoginProfile'}, args=phase_2_args(world, portal))
     # Half-way: both logged-in key profiles are SSO now, the account has not been written to.
     for host in LOGGED_IN:
         assert switched(world, host) == (SESSION, ROLE[DEVELOPER[host]], False), host
@@ -233,7 +245,9 @@ def test_3_phase_2_killed_after_the_switch_before_any_key_is_deactivated(world, 
     assert console_passwords(world) == ['dev1', 'dev2']
     assert working(world, portal) == after_switch()
 
-    converges(world, phase_2_args(world, portal))
+    # The kill came before the account's first write: the re-run makes all of phase 2's account writes.
+    assert before_kill == []
+    assert converges(world, phase_2_args(world, portal)) == PHASE_2_WRITES
     assert_phase_2_end(world, portal, saved)
     saved['phase 2'] = end_state(world)
 
@@ -249,13 +263,15 @@ def test_4_phase_2_killed_right_after_the_first_key_is_deactivated(world, portal
     assert key_states(world) == saved['keys'] and console_passwords(world) == ['dev1', 'dev2']
     assert working(world, portal) == logged_in_twice()
 
-    killed_at(world, 'phase-2-first-key', {'UpdateAccessKey'}, after=True, args=phase_2_args(world, portal))
+    before_kill = killed_at(world, 'phase-2-first-key', {'UpdateAccessKey'}, after=True, args=phase_2_args(world, portal))
     # Half-way: one of the two developers' keys is Inactive, the other's still Active.
     states = {developer: sorted({status for _key, status in keys}) for developer, keys in key_states(world).items()}
     assert sorted([states['dev1'], states['dev3']]) == [['Active'], ['Inactive']], states
     assert (states['dev2'], states['dev4']) == (['Active'], ['Active'])
     assert working(world, portal) == after_switch()
 
-    converges(world, phase_2_args(world, portal))
+    # The re-run makes the writes the kill left undone, none twice.
+    assert before_kill.count('UpdateAccessKey') == 1, before_kill
+    assert sorted(before_kill + converges(world, phase_2_args(world, portal))) == PHASE_2_WRITES
     assert_phase_2_end(world, portal, saved)
     assert end_state(world) == saved['phase 2']
