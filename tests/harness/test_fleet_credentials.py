@@ -97,7 +97,7 @@ def test_a_live_login_is_a_token_for_that_start_url_that_has_not_expired(home):
     assert live_login(home, None, URL)
 
 
-def test_a_legacy_sso_profile_asks_for_its_start_url(home):
+def test_a_legacy_sso_profile_asks_for_its_start_url():
     config = {'profiles': {'old': {'sso_start_url': URL, 'sso_role_name': 'ReadOnly', 'sso_account_id': ACCOUNT}}, 'sso_sessions': {}}
     asked = []
     expected = expected_identities(config, {}, 'dev4', ACCOUNT, sso_arn, lambda session, url: asked.append((session, url)) or True)
