@@ -55,8 +55,8 @@ def test_one_second_short_of_the_days_keeps_the_user_and_says_from_when():
 
 
 @pytest.mark.parametrize('developer, words', [
-    (user('dev1', last_used='2026-01-02T08:00:00+00:00'), ['****************0001', 'used on 2026-01-02T08:00:00+00:00',
-                                                            'after the switch to IAM Identity Center on 2026-01-01T10:00:00+00:00']),
+    (user('dev1', last_used='2026-01-02T08:00:00+00:00'),
+     ['****************0001', 'used on 2026-01-02T08:00:00+00:00', 'after the switch to IAM Identity Center on 2026-01-01T10:00:00+00:00']),
     (user('dev1', status='Active'), ['****************0001 is Active again']),
     (user('dev1', console=True), ['console password again']),
     (user('dev1', since='last tuesday'), ["identity-center-since='last tuesday' is no ISO time"]),
