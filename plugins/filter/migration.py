@@ -16,6 +16,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration imp
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration_report import HEADERS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration_report import report_rows
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration_retire import retire_plan
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration_retire import retire_problems
 
 PHASES = {0: '0 (IAM key)', 1: '1 (SSO beside key)'}
 
@@ -122,6 +123,7 @@ class FilterModule:
             'migration_cutover_account': migration_cutover_account,
             'migration_cutover_report': migration_cutover_report,
             'migration_retire': retire_plan,
+            'migration_retire_problems': retire_problems,
             'migration_retire_report': migration_retire_report,
             'migration_report': migration_report,
         }

@@ -7,7 +7,8 @@ keys by playbooks/bootstrap.yml (dev1 an Administrator, the others PowerUsers; w
 'work'), then playbooks/migrate_to_identity_center.yml against moto behind the recording proxy. In order:
 
 1. ``--check`` prints the plan as a table and makes no write call; no file changes;
-2. bad mappings (missing email, duplicate email, unknown group) fail naming the developer, before any write;
+2. bad mappings (missing email, duplicate email, unknown group) fail naming the developer, and bad phase 3 variables
+   naming the variable, before any write;
 3. phase 1 creates the Identity Store users, groups and assignments, and writes '<profile>-sso' beside every key
    profile: every developer's own profile still answers ``sts get-caller-identity`` as their IAM user; dev3's group
    Billing, which no permission set stands for, is flagged in the plan and not carried over;
@@ -202,16 +203,24 @@ def assert_report(world, stdout, phases, kinds, notes=None):
         assert (notes or {}).get(developer) or rows[developer][4] == '', (developer, rows[developer])
 
 
-@pytest.mark.parametrize('people, message', [
-    ({}, 'developer dev4 (ws4): no email'),
-    ({'dev4': {'email': 'DEV2@example.com'}}, 'developer dev4 (ws4): the email DEV2@example.com is also that of developer dev2'),
-    (dict(PEOPLE['migrate_identity_center_people'], dev3={'groups': ['Admins']}),
+def people(**mapping):
+    return {'migrate_identity_center_people': mapping}
+
+
+@pytest.mark.parametrize('variables, message', [
+    (people(), 'developer dev4 (ws4): no email'),
+    (people(dev4={'email': 'DEV2@example.com'}), 'developer dev4 (ws4): the email DEV2@example.com is also that of developer dev2'),
+    (people(dev3={'groups': ['Admins']}, **PEOPLE['migrate_identity_center_people']),
      'developer dev3 (ws3): migrate_identity_center_people.dev3.groups names Admins, which is no IAM group'),
-], ids=['missing-email', 'duplicate-email', 'unknown-group'])
-def test_2_bad_mappings_are_refused_naming_the_developer_before_any_write(world, people, message):
+    (dict(PEOPLE, migrate_identity_center_phase=3, migrate_identity_center_retire_after_days='a month'),
+     "migrate_identity_center_retire_after_days: must be a whole number of days (0 or more), got 'a month'"),
+    (dict(PEOPLE, migrate_identity_center_phase=3, migrate_identity_center_now='next month'),
+     "migrate_identity_center_now: must be an ISO 8601 time such as 2026-01-31T10:00:00Z, got 'next month'"),
+], ids=['missing-email', 'duplicate-email', 'unknown-group', 'retire-days', 'retire-clock'])
+def test_2_bad_mappings_are_refused_naming_the_developer_before_any_write(world, variables, message):
     before = snapshot(world)
     world['proxy'].clear()
-    proc = run(world, people={'migrate_identity_center_people': people})
+    proc = run(world, people=variables)
     assert proc.returncode != 0
     assert message in proc.stdout, proc.stdout[-3000:]
     assert 'nothing was written' in proc.stdout

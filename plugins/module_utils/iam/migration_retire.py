@@ -22,6 +22,16 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.report import
 RETIRE_AFTER_DAYS = 30
 
 
+def retire_problems(after_days, now=None):
+    """What is wrong with phase 3's variables (checked with the mappings, before anything is written)."""
+    problems = []
+    if isinstance(after_days, bool) or not str(after_days).strip().isdigit():
+        problems.append('migrate_identity_center_retire_after_days: must be a whole number of days (0 or more), got %r' % (after_days,))
+    if now not in (None, '') and parse_report_date(now) is None:
+        problems.append('migrate_identity_center_now: must be an ISO 8601 time such as 2026-01-31T10:00:00Z, got %r' % (now,))
+    return problems
+
+
 def retire_plan(plan, cutover, now, after_days=RETIRE_AFTER_DAYS):
     """{'retire': iam_bootstrap_identities users (``state: absent``), 'retired': [iam_user], 'kept': [{iam_user,
     reason}]}. ``cutover``: cutover_account's result of this run; ``now``: an ISO time."""

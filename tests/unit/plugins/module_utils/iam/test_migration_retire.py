@@ -12,6 +12,7 @@ import pytest
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import cutover_account
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import migration_plan
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration_retire import retire_plan
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration_retire import retire_problems
 
 TAG = 'awsbootstrap:identity-center-since'
 SWITCHED = '2026-01-01T10:00:00Z'
@@ -77,6 +78,13 @@ def test_a_use_before_the_switch_does_not_count():
 def test_a_bad_clock_is_refused_naming_the_variable():
     with pytest.raises(ValueError, match='migrate_identity_center_now'):
         retire_plan(plan_of(user('dev1')), done('dev1'), 'tomorrow')
+
+
+def test_phase_3_variables_are_checked_naming_the_variable():
+    assert retire_problems(30) == [] and retire_problems('7', '2026-01-31T10:00:00Z') == [] and retire_problems(0, '') == []
+    for days in ('a month', -1, 2.5, True):
+        assert [problem.split(':')[0] for problem in retire_problems(days)] == ['migrate_identity_center_retire_after_days'], days
+    assert [problem.split(':')[0] for problem in retire_problems(30, 'tomorrow')] == ['migrate_identity_center_now']
 
 
 def test_phase_2_tags_the_switch_time_once_and_keeps_a_tag_already_there():
