@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """playbooks/migrate_to_identity_center.yml's decisions: the fleet's workstations as the migration plan takes them,
-the plan itself (plugins/module_utils/iam/migration.py) and its table."""
+the plan itself (plugins/module_utils/iam/migration.py) and its table, phase 3's choice (migration_retire.py) and the
+report printed at the end of every run (migration_report.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from ansible_collections.awsbootstrap.iam.plugins.filter.iam_report import text_
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import cutover_account
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import cutover_profiles
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import migration_plan
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration_report import HEADERS
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration_report import report_rows
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration_retire import retire_plan
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration_retire import retire_problems
 
 PHASES = {0: '0 (IAM key)', 1: '1 (SSO beside key)'}
 
@@ -67,7 +72,7 @@ def migration_table(plan):
     return lines
 
 
-def migration_cutover_account(plan, hosts, hostvars, session):
+def migration_cutover_account(plan, hosts, hostvars, session, now=None):
     """cutover_account over the hosts' phase 2 facts: a host's 'ready' profiles count as switched only when the host
     proved them all through SSO (``migrate__proven``); a host that failed or was never reached has none."""
     cutovers = {}
@@ -75,7 +80,7 @@ def migration_cutover_account(plan, hosts, hostvars, session):
         values = hostvars[host]
         proven = bool(values.get('migrate__proven'))
         cutovers[host] = [dict(item, verified=proven and item['state'] == 'ready') for item in values.get('migrate__cutover') or []]
-    return cutover_account(plan, cutovers, session)
+    return cutover_account(plan, cutovers, session, now)
 
 
 def migration_cutover_report(cutover):
@@ -85,6 +90,24 @@ def migration_cutover_report(cutover):
     lines.extend('waiting: %s (%s): left as it was; on that workstation run `%s`, then run phase 2 again'
                  % (item['iam_user'], ', '.join(item['hosts']), item['command']) for item in (cutover or {}).get('waiting') or [])
     return lines or ['no developer to move']
+
+
+def migration_retire_report(retire):
+    """Phase 3's report as lines: who was retired, who is kept and why."""
+    lines = ['retired: %s (IAM user, its inactive keys and group memberships deleted)' % name for name in (retire or {}).get('retired') or []]
+    lines.extend('kept: %s: %s' % (item['iam_user'], item['reason']) for item in (retire or {}).get('kept') or [])
+    return lines or ['no developer to retire']
+
+
+def migration_report(plan, hosts, hostvars, cutover=None, retire=None):
+    """The report table at the end of a run: the plan, the profiles each host read last (``migrate__final``, an
+    aws_cli_profile_info result) and what phases 2 and 3 did in this run."""
+    kinds = {}
+    for host in hosts or []:
+        final = hostvars[host].get('migrate__final') or {}
+        read = isinstance(final.get('profiles'), list) and not final.get('failed')
+        kinds[host] = {item['name']: item.get('kind') for item in final['profiles']} if read else None
+    return ['Migration report'] + text_table(HEADERS, report_rows(plan, kinds, cutover, retire))
 
 
 class FilterModule:
@@ -99,4 +122,8 @@ class FilterModule:
             'migration_cutover_profiles': cutover_profiles,
             'migration_cutover_account': migration_cutover_account,
             'migration_cutover_report': migration_cutover_report,
+            'migration_retire': retire_plan,
+            'migration_retire_problems': retire_problems,
+            'migration_retire_report': migration_retire_report,
+            'migration_report': migration_report,
         }

@@ -7,7 +7,8 @@ keys by playbooks/bootstrap.yml (dev1 an Administrator, the others PowerUsers; w
 'work'), then playbooks/migrate_to_identity_center.yml against moto behind the recording proxy. In order:
 
 1. ``--check`` prints the plan as a table and makes no write call; no file changes;
-2. bad mappings (missing email, duplicate email, unknown group) fail naming the developer, before any write;
+2. bad mappings (missing email, duplicate email, unknown group) fail naming the developer, and bad phase 3 variables
+   naming the variable, before any write;
 3. phase 1 creates the Identity Store users, groups and assignments, and writes '<profile>-sso' beside every key
    profile: every developer's own profile still answers ``sts get-caller-identity`` as their IAM user; dev3's group
    Billing, which no permission set stands for, is flagged in the plan and not carried over;
@@ -17,11 +18,20 @@ keys by playbooks/bootstrap.yml (dev1 an Administrator, the others PowerUsers; w
    their key profile resolves through SSO, their IAM keys are Inactive (none deleted), dev1's console password is
    gone; ws2 and ws4 are byte-identical, dev2 and dev4 keep their Active keys (and dev2 its console password) and are
    reported with ``aws sso login --sso-session awsbootstrap``; the token is in no output;
-6. a re-run of phase 2 makes no write call and changes no file.
+6. a re-run of phase 2 makes no write call and changes no file;
+7. phase 3 (``-e migrate_identity_center_phase=3``) the day of the switch: nothing is deleted (30 days not gone by) and
+   the report says from when dev1 and dev3 retire;
+8. phase 3 31 days after the switch (the run's clock moved with ``migrate_identity_center_now``), dev3's inactive key
+   having been used after the switch: only dev1's IAM user is deleted, with its key; dev3 is kept and reported with the
+   use; dev2 and dev4 keep their Active keys; every developer still works (dev1 and dev3 through SSO, the others with
+   their key);
+9. a re-run of phase 3 makes no write call and changes no file; dev1 is reported retired.
+Every run ends with the migration report, checked against what the story implies at that point.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import pwd
@@ -36,6 +46,7 @@ from tests.utils.fleet import fleet_world
 from tests.utils.sandbox import SANDBOX_REGION
 from tests.utils.sso_portal import SsoPortal
 from tests.utils.sso_portal import token_cache_file
+from tests.utils.text_tables import table_rows
 
 BOOTSTRAP = os.path.join(ROOT, 'playbooks', 'bootstrap.yml')
 MIGRATE = os.path.join(ROOT, 'playbooks', 'migrate_to_identity_center.yml')
@@ -114,6 +125,26 @@ def client(world, service):
                         aws_access_key_id='x', aws_secret_access_key='y')
 
 
+def report(stdout):
+    """{developer: [phase, workstation/profile: kind, keys left, last key use, note]} of the run's migration report."""
+    lines = stdout.splitlines()
+    start = [index for index, line in enumerate(lines) if line.startswith('TASK [Migration report]')][-1]
+    found = []
+    for line in lines[start:]:
+        text = line.strip()
+        if text == ']':
+            break
+        if text.startswith('"') and not text.startswith('"msg"'):
+            found.append(json.loads(text.rstrip(',')))
+    return {row[0]: row[1:] + [''] * (6 - len(row)) for row in table_rows(found, 'Migration report')}
+
+
+def masked(world, name):
+    """The AWS CLI's display of each key id of an IAM user, with its status (what the report must show)."""
+    keys = client(world, 'iam').list_access_keys(UserName=name)['AccessKeyMetadata']
+    return ', '.join('%s %s' % ('*' * 16 + key['AccessKeyId'][-4:], key['Status']) for key in keys)
+
+
 def assert_every_key_profile_works(world):
     for host, values in world['fleet'].hosts.items():
         developer = values['workstation_iam_user']
@@ -130,31 +161,66 @@ def test_1_check_prints_the_plan_and_writes_nothing(world):
     # the check makes no Identity Center call and none per workstation.
     assert world['proxy'].counts() == dict(ACCOUNT_READ)
     assert snapshot(world) == before
+    plan = proc.stdout.split('TASK [Migration report]')[0].splitlines()
     for host, values in world['fleet'].hosts.items():
         developer = values['workstation_iam_user']
         group = 'Administrators' if developer == 'dev1' else 'PowerUsers'
-        rows = [line for line in proc.stdout.splitlines() if line.strip(' "').startswith(developer + ' ')]
+        rows = [line for line in plan if line.strip(' "').startswith(developer + ' ')]
         assert len(rows) == 1, (developer, proc.stdout[-3000:])
         for part in ('%s <%s@example.com>' % (developer, developer), '%s -> %s' % (group, ROLE[developer]),
                      '%s: %s + %s-sso' % (host, PROFILE[host], PROFILE[host]), '0 (IAM key)'):
             assert part in rows[0], (part, rows[0])
-    dev3 = [line for line in proc.stdout.splitlines() if line.strip(' "').startswith('dev3 ')][0]
+    dev3 = [line for line in plan if line.strip(' "').startswith('dev3 ')][0]
     assert re.search(r'\sBilling\s+0 \(IAM key\)$', dev3.rstrip('",')), dev3
     assert 'FLAGGED group Billing (dev3): policies invoices have no permission-set mapping' in proc.stdout
     assert '[WARNING]' not in proc.stdout + proc.stderr, (proc.stdout + proc.stderr)[-3000:]
+    # Nothing moved yet: every developer planned, their key profile holds their one Active key (checked before the
+    # keys are used again: the report's last use is IAM's at the start of the run).
+    assert_report(world, proc.stdout, {developer: 'planned' for developer in ROLE}, {host: 'key' for host in HOSTS})
     assert_every_key_profile_works(world)
 
 
-@pytest.mark.parametrize('people, message', [
-    ({}, 'developer dev4 (ws4): no email'),
-    ({'dev4': {'email': 'DEV2@example.com'}}, 'developer dev4 (ws4): the email DEV2@example.com is also that of developer dev2'),
-    (dict(PEOPLE['migrate_identity_center_people'], dev3={'groups': ['Admins']}),
+def last_use(world, name):
+    """IAM's last use of the user's latest-used key, as the report must show it ('never' when unused)."""
+    iam = client(world, 'iam')
+    dates = sorted(iam.get_access_key_last_used(AccessKeyId=key['AccessKeyId'])['AccessKeyLastUsed'].get('LastUsedDate')
+                   for key in iam.list_access_keys(UserName=name)['AccessKeyMetadata'])
+    dates = [date for date in dates if date]
+    return dates[-1].replace(microsecond=0).isoformat() if dates else 'never'
+
+
+def assert_report(world, stdout, phases, kinds, notes=None):
+    """The migration report's rows: each developer's phase, their workstation's profile kind, keys and last use."""
+    rows = report(stdout)
+    assert sorted(rows) == sorted(phases), stdout[-3000:]
+    for host, values in world['fleet'].hosts.items():
+        developer = values['workstation_iam_user']
+        retired = phases[developer] == '3: retired'
+        expected = [phases[developer], '%s/%s: %s' % (host, PROFILE[host], kinds[host]), 'none' if retired else masked(world, developer),
+                    '-' if retired else last_use(world, developer)]
+        assert rows[developer][:4] == expected, (developer, rows[developer])
+        assert (notes or {}).get(developer, '') in rows[developer][4], (developer, rows[developer])
+        assert (notes or {}).get(developer) or rows[developer][4] == '', (developer, rows[developer])
+
+
+def people(**mapping):
+    return {'migrate_identity_center_people': mapping}
+
+
+@pytest.mark.parametrize('variables, message', [
+    (people(), 'developer dev4 (ws4): no email'),
+    (people(dev4={'email': 'DEV2@example.com'}), 'developer dev4 (ws4): the email DEV2@example.com is also that of developer dev2'),
+    (people(dev3={'groups': ['Admins']}, **PEOPLE['migrate_identity_center_people']),
      'developer dev3 (ws3): migrate_identity_center_people.dev3.groups names Admins, which is no IAM group'),
-], ids=['missing-email', 'duplicate-email', 'unknown-group'])
-def test_2_bad_mappings_are_refused_naming_the_developer_before_any_write(world, people, message):
+    (dict(PEOPLE, migrate_identity_center_phase=3, migrate_identity_center_retire_after_days='a month'),
+     "migrate_identity_center_retire_after_days: must be a whole number of days (0 or more), got 'a month'"),
+    (dict(PEOPLE, migrate_identity_center_phase=3, migrate_identity_center_now='next month'),
+     "migrate_identity_center_now: must be an ISO 8601 time such as 2026-01-31T10:00:00Z, got 'next month'"),
+], ids=['missing-email', 'duplicate-email', 'unknown-group', 'retire-days', 'retire-clock'])
+def test_2_bad_mappings_are_refused_naming_the_developer_before_any_write(world, variables, message):
     before = snapshot(world)
     world['proxy'].clear()
-    proc = run(world, people={'migrate_identity_center_people': people})
+    proc = run(world, people=variables)
     assert proc.returncode != 0
     assert message in proc.stdout, proc.stdout[-3000:]
     assert 'nothing was written' in proc.stdout
@@ -200,6 +266,7 @@ def test_4_rerun_makes_no_write_call_and_changes_no_file(world):
         if ' : ok=' in line:
             assert 'changed=0' in line, line
     assert proc.stdout.count('1 (SSO beside key)') == 4, proc.stdout[-3000:]
+    assert_report(world, proc.stdout, {developer: '1: SSO beside keys' for developer in ROLE}, {host: 'both' for host in HOSTS})
     # The account read, account_admin's Identity Center reads (2 groups, 2 permission sets, 2 assignments), then
     # iam_bootstrap_sso_info once for the start URL (the instance from the snapshot): nothing per workstation.
     center = {'ListUsers': 1, 'ListGroups': 1, 'ListGroupMemberships': 2, 'ListPermissionSets': 1, 'DescribePermissionSet': 2,
@@ -220,17 +287,25 @@ def sso_login(world, host, start_url, token):
         os.chown(name, user.pw_uid, user.pw_gid)
 
 
-def phase_2(world, portal):
+def phase_2(world, portal, phase=2, now=None):
+    """A run of phase 2 (or 3, with its clock ``now``), the workstations' CLI pointed at moto and the portal stand-in."""
     environment = {'AWS_ENDPOINT_URL': world['proxy'].env['AWS_ENDPOINT_URL'], 'AWS_ENDPOINT_URL_SSO': portal.endpoint}
-    variables = world['tmp'] / 'phase2.json'
-    variables.write_text(json.dumps({'migrate_identity_center_phase': 2, 'workstation_aws_cli_environment': environment}))
+    variables = world['tmp'] / 'phase.json'
+    variables.write_text(json.dumps(dict({'migrate_identity_center_phase': phase, 'workstation_aws_cli_environment': environment},
+                                         **({'migrate_identity_center_now': now} if now else {}))))
     return run(world, args=('-e', '@%s' % variables))
 
 
 def key_states(world):
+    """{developer: sorted key statuses}, None for an IAM user that is no more."""
     iam = client(world, 'iam')
-    return {'dev%d' % index: sorted(key['Status'] for key in iam.list_access_keys(UserName='dev%d' % index)['AccessKeyMetadata'])
-            for index in range(1, 5)}
+    found = {}
+    for name in ('dev1', 'dev2', 'dev3', 'dev4'):
+        try:
+            found[name] = sorted(key['Status'] for key in iam.list_access_keys(UserName=name)['AccessKeyMetadata'])
+        except iam.exceptions.NoSuchEntityException:
+            found[name] = None
+    return found
 
 
 def has_console_password(world, name):
@@ -264,10 +339,17 @@ def test_5_phase_2_moves_exactly_the_developers_logged_in_through_sso(world, por
     assert key_states(world) == {name: ['Active'] for name in ('dev1', 'dev2', 'dev3', 'dev4')}
     before = snapshot(world)
     world['proxy'].clear()
+    started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     proc = phase_2(world, portal)
+    ended = datetime.datetime.now(datetime.timezone.utc)
     assert proc.returncode == 0, proc.stdout[-4000:]
     for token in LOGGED_IN.values():
         assert token not in proc.stdout + proc.stderr
+    # The time of the switch, on the IAM users switched (IAM keeps no date of a deactivation); none on the others.
+    for developer in ('dev1', 'dev3'):
+        assert started <= switched_at(world, developer) <= ended, developer
+    assert switched_at(world, 'dev2') is None and switched_at(world, 'dev4') is None
+    assert_phase_2_report(world, proc.stdout)
     sso = {'AWS_ENDPOINT_URL_SSO': portal.endpoint}
     for host in LOGGED_IN:
         developer = world['fleet'].hosts[host]['workstation_iam_user']
@@ -289,19 +371,107 @@ def test_5_phase_2_moves_exactly_the_developers_logged_in_through_sso(world, por
     for developer, host in (('dev1', 'ws1'), ('dev3', 'ws3')):
         assert 'on IAM Identity Center: %s (%s)' % (developer, host) in proc.stdout, proc.stdout[-3000:]
     writes = [call.action for call in world['proxy'].write_calls()]
-    assert sorted(writes) == ['DeleteLoginProfile', 'UpdateAccessKey', 'UpdateAccessKey'], writes
+    assert sorted(writes) == ['DeleteLoginProfile', 'TagUser', 'TagUser', 'UpdateAccessKey', 'UpdateAccessKey'], writes
 
 
-def test_6_rerun_of_phase_2_makes_no_write_call_and_changes_no_file(world, portal):
+TAG = 'awsbootstrap:identity-center-since'
+WAITING = 'waiting: run `aws sso login --sso-session awsbootstrap` on %s'
+
+
+def switched_at(world, name):
+    tags = {tag['Key']: tag['Value'] for tag in client(world, 'iam').list_user_tags(UserName=name)['Tags']}
+    return datetime.datetime.fromisoformat(tags[TAG].replace('Z', '+00:00')) if TAG in tags else None
+
+
+def assert_phase_2_report(world, stdout, notes=None):
+    assert_report(world, stdout, {'dev1': '2: on SSO, keys inactive', 'dev2': '1: SSO beside keys', 'dev3': '2: on SSO, keys inactive',
+                                  'dev4': '1: SSO beside keys'},
+                  {'ws1': 'sso', 'ws2': 'both', 'ws3': 'sso', 'ws4': 'both'}, dict({'dev2': WAITING % 'ws2', 'dev4': WAITING % 'ws4'}, **(notes or {})))
+
+
+def writes_nothing(world, start):
+    """``start()``'s run, checked to make no write call, change no file and report no change on any host."""
     before = snapshot(world)
     world['proxy'].clear()
-    proc = phase_2(world, portal)
+    proc = start()
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert world['proxy'].write_calls() == []
     assert snapshot(world) == before
     for line in proc.stdout.splitlines():
         if ' : ok=' in line:
             assert 'changed=0' in line, line
+    return proc
+
+
+def test_6_rerun_of_phase_2_makes_no_write_call_and_changes_no_file(world, portal):
+    proc = writes_nothing(world, lambda: phase_2(world, portal))
     for token in LOGGED_IN.values():
         assert token not in proc.stdout + proc.stderr
     assert key_states(world) == {'dev1': ['Inactive'], 'dev2': ['Active'], 'dev3': ['Inactive'], 'dev4': ['Active']}
+    assert_phase_2_report(world, proc.stdout)
+
+
+def phase_3(world, portal, now=None):
+    return phase_2(world, portal, 3, now)
+
+
+def users(world):
+    return sorted(user['UserName'] for user in client(world, 'iam').list_users()['Users'] if user['UserName'].startswith('dev'))
+
+
+def a_month_after_the_switch(world):
+    """31 days after phase 2 switched dev1 and dev3 (one run, one time): the clock phase 3 is run with. The clock is
+    moved on rather than the tag set back: moto's last-use dates cannot be set back, so with the tag a month earlier
+    every use of the keys in tests 1-5 would count as a use after the switch."""
+    return (switched_at(world, 'dev3') + datetime.timedelta(days=31)).strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def test_7_phase_3_on_the_day_of_the_switch_deletes_nothing_and_says_when(world, portal):
+    proc = writes_nothing(world, lambda: phase_3(world, portal))
+    assert users(world) == ['dev1', 'dev1-sso', 'dev2', 'dev3', 'dev3-sso', 'dev4']
+    notes = {developer: 'on IAM Identity Center since %s: retires after 30 days, from %s'
+             % (switched_at(world, developer).date(), (switched_at(world, developer) + datetime.timedelta(days=30)).date())
+             for developer in ('dev1', 'dev3')}
+    assert_phase_2_report(world, proc.stdout, notes)
+
+
+def test_8_phase_3_after_30_days_deletes_only_the_unused_iam_user_and_everyone_still_works(world, portal):
+    # dev3's (inactive) key is used after the switch: moto records the use of any call signed with a key id.
+    dev3_key = client(world, 'iam').list_access_keys(UserName='dev3')['AccessKeyMetadata'][0]['AccessKeyId']
+    boto3.client('sts', endpoint_url=world['proxy'].sandbox.endpoint, region_name=SANDBOX_REGION, aws_access_key_id=dev3_key,
+                 aws_secret_access_key='not-checked').get_caller_identity()
+    used = last_use(world, 'dev3')
+    assert datetime.datetime.fromisoformat(used) > switched_at(world, 'dev3')
+    assert switched_at(world, 'dev1') == switched_at(world, 'dev3')
+    later = a_month_after_the_switch(world)
+    before = snapshot(world)
+    world['proxy'].clear()
+    proc = phase_3(world, portal, later)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    # dev1 had one key and one group (Administrators); its console password went in phase 2; nothing else is touched.
+    writes = sorted((call.action, call.params.get('UserName')) for call in world['proxy'].write_calls())
+    assert writes == [('DeleteAccessKey', 'dev1'), ('DeleteUser', 'dev1'), ('RemoveUserFromGroup', 'dev1')], writes
+    assert users(world) == ['dev1-sso', 'dev2', 'dev3', 'dev3-sso', 'dev4']
+    assert key_states(world) == {'dev1': None, 'dev2': ['Active'], 'dev3': ['Inactive'], 'dev4': ['Active']}
+    assert snapshot(world) == before
+    rows = report(proc.stdout)
+    assert rows['dev1'] == ['3: retired', 'ws1/default: sso', 'none', '-', ''], rows['dev1']
+    assert rows['dev3'][:4] == ['2: on SSO, keys inactive', 'ws3/default: sso', masked(world, 'dev3'), used], rows['dev3']
+    assert 'its key %s was used on %s, after the switch' % (masked(world, 'dev3').split()[0], used) in rows['dev3'][4], rows['dev3']
+    assert 'kept: dev3: its key' in proc.stdout and 'retired: dev1 ' in proc.stdout
+    for developer, host in (('dev2', 'ws2'), ('dev4', 'ws4')):
+        assert rows[developer][:2] == ['1: SSO beside keys', '%s/%s: both' % (host, PROFILE[host])]
+        assert rows[developer][4].startswith(WAITING % host)
+    sso = {'AWS_ENDPOINT_URL_SSO': portal.endpoint}
+    for host, developer in (('ws1', 'dev1'), ('ws3', 'dev3')):
+        assert caller(world, host, PROFILE[host], sso) == 'arn:aws:iam::%s:user/%s-sso' % (ACCOUNT, developer), host
+    for host, developer in (('ws2', 'dev2'), ('ws4', 'dev4')):
+        assert caller(world, host, PROFILE[host]) == 'arn:aws:iam::%s:user/%s' % (ACCOUNT, developer), host
+
+
+def test_9_rerun_of_phase_3_makes_no_write_call_and_changes_no_file(world, portal):
+    proc = writes_nothing(world, lambda: phase_3(world, portal, a_month_after_the_switch(world)))
+    rows = report(proc.stdout)
+    assert rows['dev1'] == ['3: retired', 'ws1/default: sso', 'none', '-', ''], rows['dev1']
+    assert rows['dev3'][0] == '2: on SSO, keys inactive' and 'was used on' in rows['dev3'][4]
+    assert users(world) == ['dev1-sso', 'dev2', 'dev3', 'dev3-sso', 'dev4']

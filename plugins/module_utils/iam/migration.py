@@ -23,6 +23,8 @@ PERSON_KEYS = ('email', 'given_name', 'family_name', 'display_name', 'groups')
 SSO_SUFFIX = '-sso'
 PHASE_KEYS = 0      # IAM keys only
 PHASE_BESIDE = 1    # the SSO profile is written beside the key profile
+# IAM records no date of a key's deactivation: phase 2 tags the IAM user with it, phase 3 counts from it.
+SINCE_TAG = 'awsbootstrap:identity-center-since'
 
 
 def migration_plan(users, groups, workstations, group_permission_sets=None, people=None, permission_sets=None, suffix=SSO_SUFFIX):
@@ -49,8 +51,16 @@ def migration_plan(users, groups, workstations, group_permission_sets=None, peop
     problems.extend(_duplicate_emails(developers))
     return {
         'developers': developers, 'left_alone': left_alone, 'flagged_groups': _flagged_groups(developers, by_group),
-        'problems': problems, 'identity_center': _identity_center(developers, mapping),
+        'problems': problems, 'identity_center': _identity_center(developers, mapping), 'gone': _gone(held, users, suffix),
     }
+
+
+def _gone(held, users, suffix):
+    """Developers a workstation is set up for whose IAM user is no more (phase 3 deleted it, or a typo): their
+    workstations, to report; the report tells retired from missing by the profiles."""
+    names = {user['user_name'] for user in users or []}
+    return [{'iam_user': name, 'workstations': [_workstation(item, suffix, name, []) for item in held[name]]}
+            for name in sorted(held) if name not in names]
 
 
 def _mapping_problems(mapping, people, groups, users, known_sets):
@@ -110,7 +120,7 @@ def _developer(user, held, person, mapping, by_group, suffix):
                                 'family_name': person.get('family_name', name), 'display_name': person.get('display_name', name)},
         'workstations': workstations, 'access_keys': [{key: item.get(key) for key in ('access_key_id', 'status', 'last_used_date')}
                                                       for item in user.get('access_keys') or []],
-        'console_access': bool(user.get('console_access')), 'phase': phase,
+        'console_access': bool(user.get('console_access')), 'phase': phase, 'since': (user.get('tags') or {}).get(SINCE_TAG),
     }
     return developer, problems
 
@@ -186,11 +196,12 @@ def cutover_profiles(plan, host, profiles, sso_sessions, session):
     return found
 
 
-def cutover_account(plan, cutovers, session):
+def cutover_account(plan, cutovers, session, now=None):
     """Phase 2 on the account: {'deactivate': iam_bootstrap_identities users, 'done', 'waiting'}. ``cutovers``: {host:
     its cutover_profiles with ``verified`` set on each profile switched this run}. A developer's keys are deactivated
     (and console password removed) only when every workstation holding their key is on SSO; the others are listed
-    with the command that makes them ready."""
+    with the command that makes them ready. In the same write the IAM user is tagged SINCE_TAG = ``now`` (an ISO
+    time) unless it has the tag already: phase 3 counts from it."""
     deactivate, done, waiting = [], [], []
     for developer in (plan or {}).get('developers') or []:
         if not developer.get('sso_role') or not developer['workstations']:
@@ -203,5 +214,8 @@ def cutover_account(plan, cutovers, session):
             waiting.append({'iam_user': developer['iam_user'], 'hosts': behind, 'command': 'aws sso login --sso-session %s' % session})
             continue
         done.append({'iam_user': developer['iam_user'], 'hosts': hosts})
-        deactivate.append({'name': developer['iam_user'], 'access_key_state': 'inactive', 'console_access': False})
+        entry = {'name': developer['iam_user'], 'access_key_state': 'inactive', 'console_access': False}
+        if developer.get('since') or now:
+            entry.update(tags={SINCE_TAG: developer.get('since') or now}, purge_tags=False)
+        deactivate.append(entry)
     return {'deactivate': deactivate, 'done': done, 'waiting': waiting}
