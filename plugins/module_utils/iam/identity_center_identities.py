@@ -175,6 +175,7 @@ def read_identities(client, store_id, groups, users=()):
         if group is not None:
             members = read_members(client, store_id, group['group_id'])
             group['members'] = {names.get(user_id, user_id): membership for user_id, membership in members.items()}
+            group['member_ids'] = list(members)
     for desired in users:
         user = known(current['users'], desired['user_name'])
         if desired['state'] == 'absent' and user is not None:
@@ -182,6 +183,14 @@ def read_identities(client, store_id, groups, users=()):
                                      MemberId={'UserId': user['user_id']}) or []
             user['memberships'] = {group_names.get(m['GroupId'], m['GroupId']): m['MembershipId'] for m in memberships}
     return current
+
+
+def identities_read(current):
+    """What ``read_identities`` read, as the snapshot's ``read`` holds it: every user, every group (its ``member_ids``
+    when its members were read)."""
+    users = [{key: value for key, value in user.items() if key != 'memberships'} for user in current['users'].values()]
+    groups = [{key: group[key] for key in ('name', 'group_id', 'description', 'member_ids') if key in group} for group in current['groups'].values()]
+    return {'users': users, 'groups': groups}
 
 
 def user_view(state):
