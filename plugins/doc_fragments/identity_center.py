@@ -20,5 +20,7 @@ options:
     description:
       - The RV(identity_center_snapshot) an earlier Identity Center task of the same run returned. Its instance is
         taken instead of calling C(ListInstances) again.
+      - M(awsbootstrap.iam.iam_bootstrap_sso_info) also takes what the snapshot's C(read) holds (what earlier tasks read
+        and did not change) instead of reading it again.
     type: dict
 """

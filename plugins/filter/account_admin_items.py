@@ -6,12 +6,27 @@
 
 from __future__ import annotations
 
+from ansible.module_utils.parsing.convert_bool import boolean
+
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.console_csv import csv_path
 
 GROUP_KEYS = ('name', 'path', 'managed_policies', 'inline_policies', 'purge_policies', 'purge_inline_policies', 'state')
 USER_KEYS = ('name', 'path', 'groups', 'tags', 'console_access', 'password', 'state')
 # The AWS managed policies the role itself gives (account_admin_groups' defaults, both administrators_access choices).
 SHIPPED_POLICIES = frozenset(('AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess'))
+
+
+# Where console-format CSVs go by default, below the controller user's HOME.
+CREDENTIALS_FOLDER = '.aws-bootstrap/credentials'
+
+
+def account_admin_mode_defaults(identity_center, guide_groups, guide_users, home):
+    """What account_admin_groups, account_admin_users and account_admin_credentials_dir default to in the mode
+    chosen: the guide's IAM groups and users and a private folder below ``home`` in IAM mode; none of them in
+    Identity Center mode (no IAM user, nothing to save). ``identity_center`` is read as Ansible's ``bool`` does."""
+    if boolean(identity_center, strict=False):
+        return {'groups': [], 'users': [], 'credentials_dir': ''}
+    return {'groups': list(guide_groups or []), 'users': list(guide_users or []), 'credentials_dir': '%s/%s' % (home, CREDENTIALS_FOLDER)}
 
 
 def present_items(items):
@@ -82,4 +97,4 @@ class FilterModule:
 
     def filters(self):
         return {'account_admin_group_entries': account_admin_group_entries, 'account_admin_user_entries': account_admin_user_entries,
-                'account_admin_inputs': account_admin_inputs}
+                'account_admin_inputs': account_admin_inputs, 'account_admin_mode_defaults': account_admin_mode_defaults}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import fleet_report
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import holder_id
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import workstation_entries
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet_inputs import workstation_entries
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_keys import NO_KEY
 
 OUTCOMES = ('ok', 'created', 'rotated', 'removed', 'failed', 'blocked')

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_name
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import ENABLE_STEP
 
 
@@ -49,7 +50,7 @@ def console_groups_table(groups):
     """The console's Groups list: group name, users, permissions."""
     rows = []
     for group in groups or []:
-        policies = [arn.rsplit('/', 1)[-1] for arn in group.get('managed_policies') or []] + list(group.get('inline_policies') or [])
+        policies = [arn_name(arn) for arn in group.get('managed_policies') or []] + list(group.get('inline_policies') or [])
         rows.append([group.get('group_name'), len(group.get('members') or []), ', '.join(policies) or 'None'])
     return text_table(['Group name', 'Users', 'Permissions'], rows)
 

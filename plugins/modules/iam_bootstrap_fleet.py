@@ -203,9 +203,9 @@ holders:
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import IAMFailure
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iam_client
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import run_iam_module
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import FleetInputError
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import check_workstations
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import missing_groups
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet_inputs import FleetInputError
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet_inputs import check_workstations
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet_inputs import missing_groups
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet_run import apply_steps
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet_run import existing_group_names
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet_run import plan_results

@@ -156,6 +156,9 @@ identity_center_snapshot:
   description:
     - The instance, and the ids of the users, groups and permission sets this task read or made, for later Identity
       Center tasks of the same run (their O(identity_center_snapshot) option). Holds no secret.
+    - When this task changed nothing, also C(read) - what it and the earlier tasks of the chain read (users, groups,
+      permission sets, assignments), which M(awsbootstrap.iam.iam_bootstrap_sso_info) then does not read again. A task
+      that changed something (or would have, in check mode) hands on no C(read).
   returned: always
   type: dict
   sample: {"instance_arn": "arn:aws:sso:::instance/ssoins-1234567890abcdef", "identity_store_id": "d-1234567890",
@@ -236,10 +239,12 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities im
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import INSTANCE_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import ICExecutor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import open_identity_center
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import read_handed_on
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import snapshot_result
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import PERMISSION_SET_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import desired_permission_sets
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import permission_set_result
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import permission_sets_read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import prepare_permission_sets
 
 ARGUMENT_SPEC = dict(
@@ -265,8 +270,9 @@ def run(module):
     changed = any(entry['changed'] for entry in results)
     arns = dict((found['name'], found['arn']) for found in names.values())
     arns.update((entry['name'], entry.get('arn')) for entry in results)
+    handed = read_handed_on(snapshot, changed, permission_sets=permission_sets_read(names, prepared))
     return dict(changed=changed, diff=diff, instance_arn=instance['arn'], permission_sets=results,
-                identity_center_snapshot=snapshot_result(snapshot, instance, permission_sets=arns))
+                identity_center_snapshot=snapshot_result(snapshot, instance, handed, permission_sets=arns))
 
 
 def main():

@@ -116,6 +116,9 @@ identity_center_snapshot:
   description:
     - The instance, and the ids of the users, groups and permission sets this task read or made, for later Identity
       Center tasks of the same run (their O(identity_center_snapshot) option). Holds no secret.
+    - When this task changed nothing, also C(read) - what it and the earlier tasks of the chain read (users, groups,
+      permission sets, assignments), which M(awsbootstrap.iam.iam_bootstrap_sso_info) then does not read again. A task
+      that changed something (or would have, in check mode) hands on no C(read).
   returned: always
   type: dict
   sample: {"instance_arn": "arn:aws:sso:::instance/ssoins-1234567890abcdef", "identity_store_id": "d-1234567890",
@@ -185,10 +188,12 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities im
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import INSTANCE_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import ICExecutor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import open_identity_center
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import read_handed_on
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import snapshot_result
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_account_id
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import ASSIGNMENT_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import assignment_result
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import assignments_read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import combined_diff
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import desired_assignments
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import known_names
@@ -232,8 +237,10 @@ def run(module):
             with entry_errors(entry['label']):
                 executor.run_all(plan.actions)
     results = [assignment_result(entry, plan) for entry, plan in zip(entries, plans)]
-    return dict(changed=any(plan.changed for plan in plans), diff=combined_diff(plans), instance_arn=instance['arn'],
-                account_id=account_id, assignments=results, identity_center_snapshot=snapshot_result(snapshot, instance))
+    changed = any(plan.changed for plan in plans)
+    handed = read_handed_on(snapshot, changed, assignments=assignments_read(current))
+    return dict(changed=changed, diff=combined_diff(plans), instance_arn=instance['arn'], account_id=account_id, assignments=results,
+                identity_center_snapshot=snapshot_result(snapshot, instance, handed))
 
 
 def main():

@@ -151,6 +151,9 @@ identity_center_snapshot:
   description:
     - The instance, and the ids of the users, groups and permission sets this task read or made, for later Identity
       Center tasks of the same run (their O(identity_center_snapshot) option). Holds no secret.
+    - When this task changed nothing, also C(read) - what it and the earlier tasks of the chain read (users, groups,
+      permission sets, assignments), which M(awsbootstrap.iam.iam_bootstrap_sso_info) then does not read again. A task
+      that changed something (or would have, in check mode) hands on no C(read).
   returned: always
   type: dict
   sample: {"instance_arn": "arn:aws:sso:::instance/ssoins-1234567890abcdef", "identity_store_id": "d-1234567890",
@@ -254,6 +257,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.runner import
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import INSTANCE_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import ICExecutor
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import open_identity_center
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import read_handed_on
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import snapshot_result
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import GROUP_OPTIONS
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import USER_OPTIONS
@@ -262,6 +266,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_cent
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import check_new_users
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import desired_identities
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import identity_ids
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import identities_read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import known_ids
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import lookup_id
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import plan_identities
@@ -286,7 +291,8 @@ def run(module):
     results, diff = apply_identities(executor, plan_identities(store_id, current, users, groups), module.check_mode,
                                      {'users': users, 'groups': groups})
     changed = any(entry['changed'] for entry in results['users'] + results['groups'])
-    known = snapshot_result(snapshot, instance, users=identity_ids(current, results, 'users'), groups=identity_ids(current, results, 'groups'))
+    known = snapshot_result(snapshot, instance, read_handed_on(snapshot, changed, **identities_read(current)),
+                            users=identity_ids(current, results, 'users'), groups=identity_ids(current, results, 'groups'))
     return dict(changed=changed, diff=diff, instance_arn=instance['arn'], identity_store_id=store_id, identity_center_snapshot=known, **results)
 
 

@@ -35,6 +35,8 @@ USERS = [
 ]
 # The role's defaults: the guide's groups, permission sets (4 and 8 hour sessions) and the groups' assignments.
 GUIDE_PERMISSION_SETS = {'Administrators': ('AdministratorAccess', 'PT4H'), 'PowerUsers': ('PowerUserAccess', 'PT8H')}
+IC_READS = {'ListInstances', 'ListUsers', 'ListGroups', 'ListGroupMemberships', 'ListPermissionSets', 'DescribePermissionSet',
+            'ListManagedPoliciesInPermissionSet', 'ListAccountAssignments', 'ListGroupMembershipsForMember'}
 IAM_IDENTITY_WRITES = {'CreateUser', 'CreateGroup', 'AddUserToGroup', 'CreateAccessKey', 'CreateLoginProfile', 'AttachGroupPolicy', 'PutGroupPolicy'}
 
 
@@ -175,6 +177,14 @@ def test_the_report_shows_identity_center_beside_iam_and_a_rerun_writes_nothing(
     rerun = aws_proxy.counts()
     # The report reads the instance the set-up tasks found: one ListInstances in the whole run.
     assert rerun['ListInstances'] == 1, rerun
+    # Nor does it read again what the set-up tasks read and left unchanged (their snapshot's read): every Identity Center
+    # read of the re-run is the set-up's, once each - the users, the groups and the members of the guide's two, the
+    # permission sets with the policies of the guide's two, their assignments on this account (23 calls before).
+    ic_reads = {action: count for action, count in rerun.items() if action in IC_READS}
+    assert ic_reads == {'ListInstances': 1, 'ListUsers': 1, 'ListGroups': 1, 'ListGroupMemberships': len(GUIDE_PERMISSION_SETS),
+                        'ListPermissionSets': 1, 'DescribePermissionSet': len(GUIDE_PERMISSION_SETS),
+                        'ListManagedPoliciesInPermissionSet': len(GUIDE_PERMISSION_SETS), 'ListAccountAssignments': len(GUIDE_PERMISSION_SETS)}
+    assert sum(ic_reads.values()) == 12, rerun
 
 
 def test_the_playbook_checks_its_inputs_as_the_role_does(aws_proxy, home, tmp_path):

@@ -131,6 +131,11 @@ def arn_parts(arn):
     return dict(zip(('arn', 'partition', 'service', 'region', 'account_id', 'resource'), parts))
 
 
+def arn_name(arn):
+    """The name at the end of an ARN's resource: a managed policy's name (``.../path/Name`` -> ``Name``)."""
+    return (arn or '').rsplit('/', 1)[-1]
+
+
 def arn_partition(arn, default='aws'):
     """The partition an ARN names (``default`` when it is not an ARN)."""
     return (arn_parts(arn) or {}).get('partition', default)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import age_days
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_name
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.policies import decode_policy_document
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.report import parse_report_date
 
@@ -325,7 +326,7 @@ def _direct_policies(users):
 
 
 def _own_policies(user):
-    return [arn.rsplit('/', 1)[-1] for arn in user['attached_policies']] + ['inline ' + name for name in user['inline_policies']]
+    return [arn_name(arn) for arn in user['attached_policies']] + ['inline ' + name for name in user['inline_policies']]
 
 
 def _policies(details, local_policies):
@@ -335,7 +336,7 @@ def _policies(details, local_policies):
             if _aws_policy(arn, ADMINISTRATOR_ACCESS):
                 full.append(('%s %s' % (kind, name), ADMINISTRATOR_ACCESS))
             elif arn in local_policies and allows_full_admin(_default_document(local_policies[arn]) or {}):
-                full.append(('%s %s' % (kind, name), arn.rsplit('/', 1)[-1]))
+                full.append(('%s %s' % (kind, name), arn_name(arn)))
         for policy_name, document in inline:
             if document is not None and allows_full_admin(document):
                 full.append(('%s %s' % (kind, name), 'inline ' + policy_name))

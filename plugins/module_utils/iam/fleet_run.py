@@ -16,11 +16,11 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import P
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read_pages
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.user_keys import listed_from_views
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import FleetInputError
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import decide_user
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import group_holders
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import missing_groups
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet import retirement
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet_inputs import FleetInputError
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.fleet_inputs import missing_groups
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import known
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import read_identities
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identities import snapshot_from_details

@@ -40,6 +40,11 @@ ENABLE_STEP = ('enable it once in the console, signed in to this account: IAM Id
 # The options every Identity Center module has.
 INSTANCE_OPTIONS = dict(instance_arn=dict(type='str'), identity_center_snapshot=dict(type='dict'))
 SNAPSHOT_KINDS = ('users', 'groups', 'permission_sets')
+# The snapshot's ``read``: what the tasks of the chain read, for iam_bootstrap_sso_info to read only what is not
+# there. ``users`` and ``groups`` as identity_center_identities reads them (a group's ``member_ids`` when its members
+# were read), ``permission_sets`` as identity_center_permission_sets reads them (``managed_policies``, bare names,
+# when they were read), ``assignments`` {account: {permission set ARN: [[principal type, principal id]]}}.
+READ_KINDS = {'users': list, 'groups': list, 'permission_sets': list, 'assignments': dict}
 IDENTITY_STORE_ID_PATTERN = re.compile(r'[a-z0-9-]{1,64}')
 # How long an asynchronous request (provisioning, an assignment) is waited for, and how often it is asked.
 WAIT_SECONDS = 300
@@ -128,13 +133,36 @@ def check_snapshot(option, value, instance_arn=None):
                                                     for key, item in entries.items()):
             raise OptionError('%s.%s' % (option, kind), 'a mapping of names to ids')
         snapshot[kind] = {key.lower(): item for key, item in entries.items()}
+    read = value.get('read') or {}
+    if not isinstance(read, dict) or not all(kind in READ_KINDS and isinstance(part, READ_KINDS[kind]) for kind, part in read.items()):
+        raise OptionError(option + '.read', 'give the read an earlier Identity Center task returned (%s)' % ', '.join(READ_KINDS))
+    snapshot['read'] = read
     return snapshot
 
 
-def snapshot_result(snapshot, instance, **known):
+def read_handed_on(snapshot, changed, **read):
+    """The ``read`` a task hands on: what the earlier tasks read with what this one read (``read``: kind -> as
+    READ_KINDS says); nothing when this task changed anything (or would have, in check mode): its writes may have
+    made any of it untrue. Pure."""
+    if changed:
+        return {}
+    handed = dict((snapshot or {}).get('read') or {})
+    assignments = {account: dict(pairs) for account, pairs in (handed.get('assignments') or {}).items()}
+    for account, pairs in (read.pop('assignments', None) or {}).items():
+        assignments.setdefault(account, {}).update(pairs)
+    handed.update(read)
+    if assignments:
+        handed['assignments'] = assignments
+    return handed
+
+
+def snapshot_result(snapshot, instance, read=None, **known):
     """The ``identity_center_snapshot`` a task returns: the one it was given, with the instance and what it
-    knows now (``known``: kind -> {name: id}; names without an id, as in check mode, left out). Pure."""
+    knows now (``known``: kind -> {name: id}; names without an id, as in check mode, left out), and the ``read``
+    it hands on (``read_handed_on``; none when not given). Pure."""
     result = {'instance_arn': instance['arn'], 'identity_store_id': instance['identity_store_id']}
+    if read:
+        result['read'] = read
     for kind in SNAPSHOT_KINDS:
         merged = dict((snapshot or {}).get(kind) or {})
         for name, found in (known.get(kind) or {}).items():

@@ -17,6 +17,8 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_cent
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_group_name
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_identity_name
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_permission_set_name
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import read_groups
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import read_users
 
 ASSIGNMENT_OPTIONS = dict(
     permission_set=dict(type='str', required=True),
@@ -96,11 +98,9 @@ def read_principals(client, store_id, entries):
     principals = {}
     types = {entry['principal_type'] for entry in entries}
     if 'USER' in types:
-        for user in read_pages(client, 'ListUsers', 'Users', IdentityStoreId=store_id) or []:
-            principals[('USER', user['UserName'].lower())] = user['UserId']
+        principals.update((('USER', user['user_name'].lower()), user['user_id']) for user in read_users(client, store_id))
     if 'GROUP' in types:
-        for group in read_pages(client, 'ListGroups', 'Groups', IdentityStoreId=store_id) or []:
-            principals[('GROUP', group['DisplayName'].lower())] = group['GroupId']
+        principals.update((('GROUP', group['name'].lower()), group['group_id']) for group in read_groups(client, store_id))
     return principals
 
 
@@ -138,6 +138,15 @@ def read_assignments(client, instance_arn, entries):
                            AccountId=entry['account_id'], PermissionSetArn=entry['permission_set_arn']) or []
         current[pair] = [(item['PrincipalType'], item['PrincipalId']) for item in found]
     return current
+
+
+def assignments_read(current):
+    """What ``read_assignments`` read, as the snapshot's ``read`` holds it: {account: {permission set ARN:
+    [[principal type, principal id]]}}. Pure."""
+    found = {}
+    for (account_id, permission_set_arn), principals in current.items():
+        found.setdefault(account_id, {})[permission_set_arn] = [list(principal) for principal in principals]
+    return found
 
 
 def assignment_view(entry):

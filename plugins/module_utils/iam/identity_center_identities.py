@@ -140,23 +140,42 @@ def user_state(user):
             'given_name': name.get('GivenName'), 'family_name': name.get('FamilyName'), 'email': primary.get('Value')}
 
 
+def read_users(client, store_id):
+    """Every user of the identity store (ListUsers: one call per 100)."""
+    return [user_state(user) for user in read_pages(client, 'ListUsers', 'Users', IdentityStoreId=store_id) or []]
+
+
+def group_state(group):
+    """ListGroups' entry in this module's terms (``members`` not read yet)."""
+    return {'name': group['DisplayName'], 'group_id': group['GroupId'], 'description': group.get('Description'), 'members': None}
+
+
+def read_groups(client, store_id):
+    """Every group of the identity store (ListGroups: one call per 100), members not read."""
+    return [group_state(group) for group in read_pages(client, 'ListGroups', 'Groups', IdentityStoreId=store_id) or []]
+
+
+def read_members(client, store_id, group_id):
+    """{user id: membership id} of one group (ListGroupMemberships)."""
+    memberships = read_pages(client, 'ListGroupMemberships', 'GroupMemberships', IdentityStoreId=store_id, GroupId=group_id) or []
+    return {item['MemberId'].get('UserId'): item['MembershipId'] for item in memberships if item.get('MemberId')}
+
+
 def read_identities(client, store_id, groups, users=()):
     """{'users': {lower name: state}, 'groups': {lower name: state}}: every user and group (ListUsers,
     ListGroups: one call per 100), and the members of the groups given (ListGroupMemberships each) and
     the memberships of the users being removed (ListGroupMembershipsForMember each)."""
-    all_users = [user_state(user) for user in read_pages(client, 'ListUsers', 'Users', IdentityStoreId=store_id) or []]
+    all_users = read_users(client, store_id)
     names = {user['user_id']: user['user_name'] for user in all_users}
-    current = {'users': {user['user_name'].lower(): user for user in all_users}, 'groups': {}}
-    group_names = {}
-    for group in read_pages(client, 'ListGroups', 'Groups', IdentityStoreId=store_id) or []:
-        state = {'name': group['DisplayName'], 'group_id': group['GroupId'], 'description': group.get('Description'), 'members': None}
-        current['groups'][group['DisplayName'].lower()] = state
-        group_names[group['GroupId']] = group['DisplayName']
+    current = {'users': {user['user_name'].lower(): user for user in all_users},
+               'groups': {group['name'].lower(): group for group in read_groups(client, store_id)}}
+    group_names = {group['group_id']: group['name'] for group in current['groups'].values()}
     for desired in groups:
         group = known(current['groups'], desired['name'])
         if group is not None:
-            memberships = read_pages(client, 'ListGroupMemberships', 'GroupMemberships', IdentityStoreId=store_id, GroupId=group['group_id']) or []
-            group['members'] = {names.get(m['MemberId'].get('UserId'), m['MemberId'].get('UserId')): m['MembershipId'] for m in memberships}
+            members = read_members(client, store_id, group['group_id'])
+            group['members'] = {names.get(user_id, user_id): membership for user_id, membership in members.items()}
+            group['member_ids'] = list(members)
     for desired in users:
         user = known(current['users'], desired['user_name'])
         if desired['state'] == 'absent' and user is not None:
@@ -164,6 +183,14 @@ def read_identities(client, store_id, groups, users=()):
                                      MemberId={'UserId': user['user_id']}) or []
             user['memberships'] = {group_names.get(m['GroupId'], m['GroupId']): m['MembershipId'] for m in memberships}
     return current
+
+
+def identities_read(current):
+    """What ``read_identities`` read, as the snapshot's ``read`` holds it: every user, every group (its ``member_ids``
+    when its members were read)."""
+    users = [{key: value for key, value in user.items() if key != 'memberships'} for user in current['users'].values()]
+    groups = [{key: group[key] for key in ('name', 'group_id', 'description', 'member_ids') if key in group} for group in current['groups'].values()]
+    return {'users': users, 'groups': groups}
 
 
 def user_view(state):

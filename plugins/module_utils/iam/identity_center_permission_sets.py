@@ -14,6 +14,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_p
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Action
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.plan import Plan
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_name
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read_pages
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.group import verify_policies
@@ -312,6 +313,15 @@ def prepare_permission_sets(sso_admin, iam, instance, entries):
                 current = dict(current, provisioned=provisioned)
         prepared.append((desired, current, plan))
     return names, prepared
+
+
+def permission_sets_read(names, prepared):
+    """Every permission set as read (``names``), as the snapshot's ``read`` holds them: with the bare names of its
+    AWS managed policies where they were read (``prepared``)."""
+    policies = {current['arn']: current['managed_policies'] for _desired, current, _plan in prepared
+                if current is not None and current.get('managed_policies') is not None}
+    return [dict(state, managed_policies=[arn_name(arn) for arn in policies[state['arn']]]) if state['arn'] in policies else dict(state)
+            for state in names.values()]
 
 
 def permission_set_result(desired, current, plan, ids):

@@ -9,8 +9,11 @@ which account (directly or through a group)."""
 
 from __future__ import annotations
 
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_name
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import read_pages
-from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import user_state
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import read_groups
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import read_members
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import read_users
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import read_permission_set_names
 
 START_URL = 'https://%s.awsapps.com/start'
@@ -21,47 +24,46 @@ def start_url(identity_store_id):
     return START_URL % identity_store_id
 
 
-def read_groups(client, store_id):
-    """[{'name', 'group_id', 'description', 'member_ids'}]: ListGroups, and ListGroupMemberships per group."""
-    groups = []
-    for group in read_pages(client, 'ListGroups', 'Groups', IdentityStoreId=store_id) or []:
-        memberships = read_pages(client, 'ListGroupMemberships', 'GroupMemberships', IdentityStoreId=store_id,
-                                 GroupId=group['GroupId']) or []
-        groups.append({'name': group['DisplayName'], 'group_id': group['GroupId'], 'description': group.get('Description'),
-                       'member_ids': [item['MemberId'].get('UserId') for item in memberships if item.get('MemberId')]})
-    return groups
-
-
-def read_permission_sets(client, instance_arn):
+def read_permission_sets(client, instance_arn, handed=None):
     """[{'name', 'arn', 'description', 'session_duration', 'managed_policies': [names]}]: ListPermissionSets,
-    DescribePermissionSet and ListManagedPoliciesInPermissionSet per permission set."""
+    DescribePermissionSet and ListManagedPoliciesInPermissionSet per permission set; none of what ``handed``
+    (the snapshot's read permission sets) holds."""
     found = []
-    for state in read_permission_set_names(client, instance_arn).values():
+    for state in handed if handed is not None else read_permission_set_names(client, instance_arn).values():
+        if 'managed_policies' in state:
+            found.append(state)
+            continue
         attached = read_pages(client, 'ListManagedPoliciesInPermissionSet', 'AttachedManagedPolicies', InstanceArn=instance_arn,
                               PermissionSetArn=state['arn']) or []
-        found.append(dict(state, managed_policies=[policy.get('Name') or policy['Arn'].rsplit('/', 1)[-1] for policy in attached]))
+        found.append(dict(state, managed_policies=[policy.get('Name') or arn_name(policy['Arn']) for policy in attached]))
     return found
 
 
-def read_account_assignments(client, instance_arn, accounts, permission_sets):
+def read_account_assignments(client, instance_arn, accounts, permission_sets, handed=None):
     """[{'account_id', 'permission_set_arn', 'principal_type', 'principal_id'}]: ListAccountAssignments per
-    account and permission set."""
+    account and permission set that ``handed`` (the snapshot's read assignments) does not hold."""
     found = []
     for account_id in accounts:
         for permission_set in permission_sets:
-            for item in read_pages(client, 'ListAccountAssignments', 'AccountAssignments', InstanceArn=instance_arn,
-                                   AccountId=account_id, PermissionSetArn=permission_set['arn']) or []:
-                found.append({'account_id': account_id, 'permission_set_arn': permission_set['arn'],
-                              'principal_type': item['PrincipalType'], 'principal_id': item['PrincipalId']})
+            principals = ((handed or {}).get(account_id) or {}).get(permission_set['arn'])
+            if principals is None:
+                principals = [(item['PrincipalType'], item['PrincipalId']) for item in read_pages(
+                    client, 'ListAccountAssignments', 'AccountAssignments', InstanceArn=instance_arn, AccountId=account_id,
+                    PermissionSetArn=permission_set['arn']) or []]
+            found += [{'account_id': account_id, 'permission_set_arn': permission_set['arn'], 'principal_type': principal_type,
+                       'principal_id': principal_id} for principal_type, principal_id in principals]
     return found
 
 
-def read_all(sso_admin, store, instance, accounts):
-    """The raw answers ``describe_instance`` takes."""
-    users = [user_state(user) for user in read_pages(store, 'ListUsers', 'Users', IdentityStoreId=instance['identity_store_id']) or []]
-    groups = read_groups(store, instance['identity_store_id'])
-    permission_sets = read_permission_sets(sso_admin, instance['arn'])
-    assignments = read_account_assignments(sso_admin, instance['arn'], accounts, permission_sets)
+def read_all(sso_admin, store, instance, accounts, handed=None):
+    """The raw answers ``describe_instance`` takes; none of what ``handed`` (the snapshot's read) holds."""
+    handed = handed or {}
+    store_id = instance['identity_store_id']
+    users = handed['users'] if 'users' in handed else read_users(store, store_id)
+    groups = [group if 'member_ids' in group else dict(group, member_ids=list(read_members(store, store_id, group['group_id'])))
+              for group in (handed['groups'] if 'groups' in handed else read_groups(store, store_id))]
+    permission_sets = read_permission_sets(sso_admin, instance['arn'], handed.get('permission_sets'))
+    assignments = read_account_assignments(sso_admin, instance['arn'], accounts, permission_sets, handed.get('assignments'))
     return {'users': users, 'groups': groups, 'permission_sets': permission_sets, 'assignments': assignments}
 
 

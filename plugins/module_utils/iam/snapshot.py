@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_name
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 
 PARTS = ('caller', 'summary', 'password_policy', 'details', 'access_keys', 'aliases')
@@ -117,7 +118,7 @@ def merged(results):
 
 def policy_entries(arns):
     """Managed policy ARNs as the AttachedManagedPolicies of an entry."""
-    return [{'PolicyName': arn.rsplit('/', 1)[-1], 'PolicyArn': arn} for arn in sorted(arns)]
+    return [{'PolicyName': arn_name(arn), 'PolicyArn': arn} for arn in sorted(arns)]
 
 
 def replaced(details, listing, key, entries):

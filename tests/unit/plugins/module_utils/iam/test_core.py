@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import account_alias_reader
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import arn_name
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import sign_in_url
 
 
@@ -20,6 +21,16 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import s
 ])
 def test_sign_in_urls(partition, alias, url):
     assert sign_in_url(partition, '123456789012', alias) == url
+
+
+@pytest.mark.parametrize('arn, name', [
+    ('arn:aws:iam::aws:policy/AdministratorAccess', 'AdministratorAccess'),
+    ('arn:aws:iam::aws:policy/job-function/ViewOnlyAccess', 'ViewOnlyAccess'),
+    ('arn:aws-cn:iam::123456789012:policy/team/a/Deploy', 'Deploy'),
+    ('', ''),
+])
+def test_a_managed_policy_is_named_by_the_last_part_of_its_arn_path_and_all(arn, name):
+    assert arn_name(arn) == name
 
 
 # --- account_alias_reader ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_cent
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_read import effective_access
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_read import known_ids
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_read import not_enabled
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_read import read_all
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_read import start_url
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 from ansible_collections.awsbootstrap.iam.plugins.modules.iam_bootstrap_sso_info import checked_accounts
@@ -134,3 +135,74 @@ def test_accounts_checked_each_once():
         checked_accounts([ACCOUNT, '12'])
     with pytest.raises(OptionError, match='accounts'):
         checked_accounts([])
+
+
+# --- what the snapshot's read already holds is not read again --------------------------------------
+
+class Answers:
+    """A client of canned answers (paginated or not) that records each operation called."""
+
+    def __init__(self, answers):
+        self.answers, self.calls = answers, []
+
+    def get_paginator(self, operation):
+        return self._Paginator(self, operation)
+
+    def describe_permission_set(self, aws_retry=False, **params):
+        self.calls.append('describe_permission_set')
+        return {'PermissionSet': self.answers['describe_permission_set'][params['PermissionSetArn']]}
+
+    class _Paginator:
+        def __init__(self, client, operation):
+            self.client, self.operation = client, operation
+
+        def paginate(self, **params):
+            self.client.calls.append(self.operation)
+            answer = self.client.answers[self.operation]
+            answer = answer(params) if callable(answer) else answer
+            return type('Pages', (), {'build_full_result': lambda _self: answer})()
+
+
+INSTANCE_READ = {'arn': INSTANCE, 'identity_store_id': 'd-0123456789'}
+STORE_ANSWERS = {
+    'list_users': {'Users': [{'UserName': 'alice', 'UserId': 'u-a', 'DisplayName': 'A'}]},
+    'list_groups': {'Groups': [{'GroupId': 'g-a', 'DisplayName': 'Administrators'}, {'GroupId': 'g-p', 'DisplayName': 'PowerUsers'}]},
+    'list_group_memberships': lambda params: {'GroupMemberships': [{'MembershipId': 'm-' + params['GroupId'], 'MemberId': {'UserId': 'u-a'}}]},
+}
+ADMIN_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess'
+SSO_ANSWERS = {
+    'list_permission_sets': {'PermissionSets': ['ps-a', 'ps-p']},
+    'describe_permission_set': {'ps-a': {'Name': 'Admin'}, 'ps-p': {'Name': 'Power'}},
+    'list_managed_policies_in_permission_set': {'AttachedManagedPolicies': [{'Arn': ADMIN_ARN}]},
+    'list_account_assignments': lambda params: {'AccountAssignments': [{'PrincipalType': 'GROUP', 'PrincipalId': 'g-a'}]},
+}
+
+
+def test_without_a_snapshot_s_read_everything_is_read():
+    store, sso_admin = Answers(STORE_ANSWERS), Answers(SSO_ANSWERS)
+    raw = read_all(sso_admin, store, INSTANCE_READ, [ACCOUNT])
+    assert store.calls == ['list_users', 'list_groups', 'list_group_memberships', 'list_group_memberships']
+    assert sorted(sso_admin.calls) == sorted(['list_permission_sets'] + ['describe_permission_set', 'list_managed_policies_in_permission_set',
+                                                                         'list_account_assignments'] * 2)
+    assert [group['member_ids'] for group in raw['groups']] == [['u-a'], ['u-a']]
+    assert [state['managed_policies'] for state in raw['permission_sets']] == [['AdministratorAccess'], ['AdministratorAccess']]
+
+
+def test_only_what_the_snapshot_s_read_lacks_is_read():
+    handed = {
+        'users': [user('alice', 'u-a')],
+        'groups': [{'name': 'Administrators', 'group_id': 'g-a', 'description': None, 'member_ids': ['u-a']},
+                   {'name': 'PowerUsers', 'group_id': 'g-p', 'description': None}],
+        'permission_sets': [{'name': 'Admin', 'arn': 'ps-a', 'description': None, 'session_duration': 'PT4H', 'managed_policies': ['ReadOnlyAccess']},
+                            {'name': 'Power', 'arn': 'ps-p', 'description': None, 'session_duration': None}],
+        'assignments': {ACCOUNT: {'ps-a': [['USER', 'u-a']]}, OTHER: {'ps-p': []}},
+    }
+    store, sso_admin = Answers(STORE_ANSWERS), Answers(SSO_ANSWERS)
+    raw = read_all(sso_admin, store, INSTANCE_READ, [ACCOUNT], handed)
+    assert store.calls == ['list_group_memberships']
+    assert sso_admin.calls == ['list_managed_policies_in_permission_set', 'list_account_assignments']
+    assert raw['users'] == handed['users'] and [group['member_ids'] for group in raw['groups']] == [['u-a'], ['u-a']]
+    assert [state['managed_policies'] for state in raw['permission_sets']] == [['ReadOnlyAccess'], ['AdministratorAccess']]
+    assert raw['assignments'] == [
+        {'account_id': ACCOUNT, 'permission_set_arn': 'ps-a', 'principal_type': 'USER', 'principal_id': 'u-a'},
+        {'account_id': ACCOUNT, 'permission_set_arn': 'ps-p', 'principal_type': 'GROUP', 'principal_id': 'g-a'}]

@@ -13,16 +13,20 @@ from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import I
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.validation import OptionError
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import check_snapshot
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import choose_instance
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import read_handed_on
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center import snapshot_result
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import check_instance_arn
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_checks import session_seconds
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import desired_assignments
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import assignments_read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import known_names
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_assignments import with_account
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import check_members
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import check_new_users
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import desired_identities
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_identities import identities_read
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import desired_permission_sets
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.identity_center_permission_sets import permission_sets_read
 
 ALICE = {'user_name': 'alice', 'display_name': 'Alice M', 'given_name': 'Alice', 'family_name': 'Martin'}
 DOC = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:GetObject', 'Resource': '*'}]}
@@ -189,6 +193,40 @@ def test_a_task_hands_on_what_it_knows_and_forgets_what_it_removed():
     assert result['users'] == {'bob': 'u-2'} and result['groups'] == {'admins': 'g-1'}
     assert snapshot_result(None, instance) == dict(instance_arn=instance['arn'], identity_store_id='d-0123456789', users={}, groups={},
                                                    permission_sets={})
+
+
+def test_a_snapshot_s_read_is_checked_and_kept():
+    read = {'users': [{'user_name': 'alice', 'user_id': 'u-1'}], 'assignments': {'123456789012': {'ps-1': [['GROUP', 'g-1']]}}}
+    assert check_snapshot('identity_center_snapshot', dict(SNAPSHOT, read=read))['read'] == read
+    assert check_snapshot('identity_center_snapshot', SNAPSHOT)['read'] == {}
+    for bad in (['users'], {'users': {}}, {'assignments': []}, {'roles': []}):
+        assert refused(check_snapshot, 'identity_center_snapshot', dict(SNAPSHOT, read=bad)).startswith('identity_center_snapshot.read:')
+
+
+def test_what_was_read_is_handed_on_only_by_a_task_that_changed_nothing():
+    alice = {'user_name': 'alice', 'user_id': 'u-1', 'display_name': 'A', 'email': None}
+    current = {'users': {'alice': dict(alice, memberships={'Admins': 'm-1'})},
+               'groups': {'admins': {'name': 'Admins', 'group_id': 'g-1', 'description': None, 'members': {'alice': 'm-1'}, 'member_ids': ['u-1']},
+                          'others': {'name': 'Others', 'group_id': 'g-2', 'description': 'x', 'members': None}}}
+    identities = identities_read(current)
+    assert identities == {'users': [alice], 'groups': [{'name': 'Admins', 'group_id': 'g-1', 'description': None, 'member_ids': ['u-1']},
+                                                       {'name': 'Others', 'group_id': 'g-2', 'description': 'x'}]}
+    snapshot = check_snapshot('identity_center_snapshot', dict(SNAPSHOT, read=read_handed_on(None, False, **identities)))
+    names = {'admin': {'name': 'Admin', 'arn': 'ps-1'}, 'other': {'name': 'Other', 'arn': 'ps-2'}}
+    prepared = [({}, dict(names['admin'], managed_policies=['arn:aws:iam::aws:policy/job-function/ViewOnlyAccess']), None), ({}, None, None)]
+    permission_sets = permission_sets_read(names, prepared)
+    assert permission_sets == [dict(names['admin'], managed_policies=['ViewOnlyAccess']), names['other']]
+    handed = read_handed_on(snapshot, False, permission_sets=permission_sets)
+    assert handed == dict(identities, permission_sets=permission_sets)
+    first = assignments_read({('123456789012', 'ps-1'): [('GROUP', 'g-1')]})
+    handed = read_handed_on({'read': read_handed_on({'read': handed}, False, assignments=first)}, False,
+                            assignments=assignments_read({('123456789012', 'ps-2'): [], ('210987654321', 'ps-1'): [('USER', 'u-1')]}))
+    assert handed['assignments'] == {'123456789012': {'ps-1': [['GROUP', 'g-1']], 'ps-2': []}, '210987654321': {'ps-1': [['USER', 'u-1']]}}
+    assert handed['users'] == [alice]
+    # A task that changed something (or would have, in check mode) hands on no read at all: its writes may have made any of it untrue.
+    assert read_handed_on({'read': handed}, True, assignments=first) == {}
+    instance = {'arn': INSTANCE['InstanceArn'], 'identity_store_id': 'd-0123456789'}
+    assert 'read' not in snapshot_result({'read': handed}, instance, {}) and snapshot_result(None, instance, handed)['read'] == handed
 
 
 def test_assignments_take_names_from_the_snapshot_only_when_it_has_them_all():
