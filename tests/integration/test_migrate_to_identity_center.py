@@ -272,7 +272,7 @@ def test_4_rerun_makes_no_write_call_and_changes_no_file(world):
     center = {'ListUsers': 1, 'ListGroups': 1, 'ListGroupMemberships': 2, 'ListPermissionSets': 1, 'DescribePermissionSet': 2,
               'ListManagedPoliciesInPermissionSet': 2, 'GetCallerIdentity': 1, 'ListAccountAssignments': 2}
     expected = dict(ACCOUNT_READ)
-    for action, count in list(center.items()) * 2 + [('ListInstances', 1)]:
+    for action, count in list(center.items()) + [('GetCallerIdentity', 1), ('ListInstances', 1)]:
         expected[action] = expected.get(action, 0) + count
     assert world['proxy'].counts() == expected
 
