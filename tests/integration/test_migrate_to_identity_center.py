@@ -34,37 +34,15 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import pwd
 import re
 
-import boto3
 import pytest
 from botocore import configloader
 
-from tests.utils.ansible_runner import ROOT, run_playbook
-from tests.utils.fleet import fleet_world
-from tests.utils.sandbox import SANDBOX_REGION
-from tests.utils.sso_portal import SsoPortal
-from tests.utils.sso_portal import token_cache_file
+from tests.utils.migration_fleet import (ACCOUNT, HOSTS, LOGGED_IN, PEOPLE, PROFILE, ROLE, SESSION, a_month_after_the_switch,
+                                         client, console_passwords, key_statuses, last_used, migration_world, phase_args, run,
+                                         sso_login, sso_portal, start_url, switched_at, users)
 from tests.utils.text_tables import table_rows
-
-BOOTSTRAP = os.path.join(ROOT, 'playbooks', 'bootstrap.yml')
-MIGRATE = os.path.join(ROOT, 'playbooks', 'migrate_to_identity_center.yml')
-SANDBOX_VARS = '@' + os.path.join(ROOT, 'playbooks', 'vars', 'sandbox.yml')
-ACCOUNT = '123456789012'
-# ws1-ws3 give their developer's email as a host variable; dev4's comes from the mapping variable.
-HOSTS = {
-    'ws1': {'workstation_iam_groups': ['Administrators'], 'workstation_email': 'dev1@example.com'},
-    'ws2': {'workstation_profile': 'work', 'workstation_email': 'dev2@example.com'},
-    'ws3': {'workstation_email': 'dev3@example.com'},
-    'ws4': {},
-}
-PEOPLE = {'migrate_identity_center_people': {'dev4': {'email': 'dev4@example.com', 'given_name': 'Dee', 'family_name': 'Four'}}}
-# What the guide's groups map to (written from the issue, not from the code).
-ROLE = {'dev1': 'AdministratorAccess', 'dev2': 'PowerUserAccess', 'dev3': 'PowerUserAccess', 'dev4': 'PowerUserAccess'}
-PROFILE = {'ws1': 'default', 'ws2': 'work', 'ws3': 'default', 'ws4': 'default'}
-# Phase 2: the two workstations whose developer ran `aws sso login`, each with its own token.
-LOGGED_IN = {'ws1': 'sso-token-of-dev1-0001', 'ws3': 'sso-token-of-dev3-0003'}
 
 ACCOUNT_READ = {'GetCallerIdentity': 1, 'GetAccountAuthorizationDetails': 1, 'GetCredentialReport': 1, 'GetAccountPasswordPolicy': 1,
                 'GetAccountSummary': 1, 'ListAccessKeys': 6}
@@ -74,27 +52,10 @@ pytestmark = pytest.mark.root
 
 @pytest.fixture(scope='module')
 def world(moto_server, tmp_path_factory):
-    """One account bootstrapped with IAM keys for a fleet of four, one controller HOME, the recording proxy."""
-    with fleet_world(moto_server, tmp_path_factory, 4, 'migrate') as built:
-        proc = run(built, BOOTSTRAP)
-        assert proc.returncode == 0, proc.stdout[-4000:]
-        # A team's own group that no permission set stands for: dev3 is in it too.
-        iam = client(built, 'iam')
-        iam.create_group(GroupName='Billing')
-        iam.put_group_policy(GroupName='Billing', PolicyName='invoices', PolicyDocument=json.dumps(
-            {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 'aws-portal:ViewBilling', 'Resource': '*'}]}))
-        iam.add_user_to_group(GroupName='Billing', UserName='dev3')
+    """One account bootstrapped with IAM keys for a fleet of four (dev3 in the Billing group too), one controller HOME,
+    the recording proxy."""
+    with migration_world(moto_server, tmp_path_factory, 'migrate', billing=True) as built:
         yield built
-
-
-def run(world, playbook=MIGRATE, people=None, args=()):
-    fleet, tmp = world['fleet'], world['tmp']
-    inventory = fleet.inventory(str(tmp / 'inventory.yml'), HOSTS)
-    variables = tmp / 'people.json'
-    variables.write_text(json.dumps(PEOPLE if people is None else people))
-    env = dict(world['proxy'].env, PATH=world['fleet'].path_env())
-    return run_playbook(playbook, world['home'], env, args=('-i', inventory, '-e', SANDBOX_VARS, '-e', '@%s' % variables) + tuple(args),
-                        check=False)
 
 
 def recap(stdout):
@@ -118,11 +79,6 @@ def caller(world, host, profile, env=None):
     proc = world['fleet'].cli(host, ['sts', 'get-caller-identity', '--profile', profile, '--query', 'Arn', '--output', 'text'],
                               dict(world['proxy'].environ(), **(env or {})))
     return proc.stdout.strip() or proc.stderr
-
-
-def client(world, service):
-    return boto3.client(service, endpoint_url=world['proxy'].sandbox.endpoint, region_name=SANDBOX_REGION,
-                        aws_access_key_id='x', aws_secret_access_key='y')
 
 
 def report(stdout):
@@ -182,11 +138,8 @@ def test_1_check_prints_the_plan_and_writes_nothing(world):
 
 def last_use(world, name):
     """IAM's last use of the user's latest-used key, as the report must show it ('never' when unused)."""
-    iam = client(world, 'iam')
-    dates = sorted(iam.get_access_key_last_used(AccessKeyId=key['AccessKeyId'])['AccessKeyLastUsed'].get('LastUsedDate')
-                   for key in iam.list_access_keys(UserName=name)['AccessKeyMetadata'])
-    dates = [date for date in dates if date]
-    return dates[-1].replace(microsecond=0).isoformat() if dates else 'never'
+    used = last_used(world, name)
+    return used.replace(microsecond=0).isoformat() if used else 'never'
 
 
 def assert_report(world, stdout, phases, kinds, notes=None):
@@ -238,9 +191,9 @@ def test_3_phase_1_adds_the_sso_profile_beside_every_working_key(world):
     for host, values in world['fleet'].hosts.items():
         loaded = configloader.load_config(os.path.join(values['home'], '.aws', 'config'))
         assert loaded['profiles']['%s-sso' % PROFILE[host]] == {
-            'sso_session': 'awsbootstrap', 'sso_account_id': ACCOUNT, 'sso_role_name': ROLE[values['workstation_iam_user']],
+            'sso_session': SESSION, 'sso_account_id': ACCOUNT, 'sso_role_name': ROLE[values['workstation_iam_user']],
             'region': 'ap-northeast-2', 'output': 'json'}, host
-        assert loaded['sso_sessions']['awsbootstrap']['sso_start_url'] == 'https://%s.awsapps.com/start' % store_id
+        assert loaded['sso_sessions'][SESSION]['sso_start_url'] == 'https://%s.awsapps.com/start' % store_id
         assert 'sso_session' not in loaded['profiles'][PROFILE[host]], host
     store = client(world, 'identitystore')
     users = {user['UserName']: user for user in store.list_users(IdentityStoreId=store_id)['Users']}
@@ -277,55 +230,15 @@ def test_4_rerun_makes_no_write_call_and_changes_no_file(world):
     assert world['proxy'].counts() == expected
 
 
-def sso_login(world, host, start_url, token):
-    """What `aws sso login --sso-session awsbootstrap` leaves in the host's home, owned by its OS user."""
-    values = world['fleet'].hosts[host]
-    path = token_cache_file(values['home'], 'awsbootstrap', start_url, SANDBOX_REGION, token)
-    user = pwd.getpwnam(values['workstation_user'])
-    folder = os.path.join(values['home'], '.aws', 'sso')
-    for name in (folder, os.path.dirname(path), path):
-        os.chown(name, user.pw_uid, user.pw_gid)
-
-
 def phase_2(world, portal, phase=2, now=None):
     """A run of phase 2 (or 3, with its clock ``now``), the workstations' CLI pointed at moto and the portal stand-in."""
-    environment = {'AWS_ENDPOINT_URL': world['proxy'].env['AWS_ENDPOINT_URL'], 'AWS_ENDPOINT_URL_SSO': portal.endpoint}
-    variables = world['tmp'] / 'phase.json'
-    variables.write_text(json.dumps(dict({'migrate_identity_center_phase': phase, 'workstation_aws_cli_environment': environment},
-                                         **({'migrate_identity_center_now': now} if now else {}))))
-    return run(world, args=('-e', '@%s' % variables))
-
-
-def key_states(world):
-    """{developer: sorted key statuses}, None for an IAM user that is no more."""
-    iam = client(world, 'iam')
-    found = {}
-    for name in ('dev1', 'dev2', 'dev3', 'dev4'):
-        try:
-            found[name] = sorted(key['Status'] for key in iam.list_access_keys(UserName=name)['AccessKeyMetadata'])
-        except iam.exceptions.NoSuchEntityException:
-            found[name] = None
-    return found
-
-
-def has_console_password(world, name):
-    try:
-        client(world, 'iam').get_login_profile(UserName=name)
-    except client(world, 'iam').exceptions.NoSuchEntityException:
-        return False
-    return True
+    return run(world, args=phase_args(world, portal, phase, now))
 
 
 @pytest.fixture(scope='module')
 def portal(world):
     """The portal stand-in: each logged-in developer's token hands out the key of a stand-in IAM user 'devN-sso'."""
-    iam = client(world, 'iam')
-    with SsoPortal() as stand_in:
-        for host, token in LOGGED_IN.items():
-            developer = world['fleet'].hosts[host]['workstation_iam_user']
-            iam.create_user(UserName=developer + '-sso')
-            key = iam.create_access_key(UserName=developer + '-sso')['AccessKey']
-            stand_in.assign(token, ACCOUNT, ROLE[developer], key['AccessKeyId'], key['SecretAccessKey'])
+    with sso_portal(world) as stand_in:
         yield stand_in
 
 
@@ -333,10 +246,9 @@ def test_5_phase_2_moves_exactly_the_developers_logged_in_through_sso(world, por
     iam = client(world, 'iam')
     for name in ('dev1', 'dev2'):
         iam.create_login_profile(UserName=name, Password='Console-Passw0rd!', PasswordResetRequired=False)
-    start_url = 'https://%s.awsapps.com/start' % client(world, 'sso-admin').list_instances()['Instances'][0]['IdentityStoreId']
     for host, token in LOGGED_IN.items():
-        sso_login(world, host, start_url, token)
-    assert key_states(world) == {name: ['Active'] for name in ('dev1', 'dev2', 'dev3', 'dev4')}
+        sso_login(world, host, start_url(world), token)
+    assert key_statuses(world) == {name: ['Active'] for name in ('dev1', 'dev2', 'dev3', 'dev4')}
     before = snapshot(world)
     world['proxy'].clear()
     started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
@@ -356,10 +268,10 @@ def test_5_phase_2_moves_exactly_the_developers_logged_in_through_sso(world, por
         # The developer's own profile name now answers through the portal (the stand-in user of their SSO login).
         assert caller(world, host, PROFILE[host], sso) == 'arn:aws:iam::%s:user/%s-sso' % (ACCOUNT, developer), host
         loaded = configloader.load_config(os.path.join(world['fleet'].hosts[host]['home'], '.aws', 'config'))
-        assert loaded['profiles'][PROFILE[host]]['sso_session'] == 'awsbootstrap', host
+        assert loaded['profiles'][PROFILE[host]]['sso_session'] == SESSION, host
         assert 'aws_access_key_id' not in loaded['profiles'][PROFILE[host]], host
-    assert key_states(world) == {'dev1': ['Inactive'], 'dev2': ['Active'], 'dev3': ['Inactive'], 'dev4': ['Active']}
-    assert (has_console_password(world, 'dev1'), has_console_password(world, 'dev2')) == (False, True)
+    assert key_statuses(world) == {'dev1': ['Inactive'], 'dev2': ['Active'], 'dev3': ['Inactive'], 'dev4': ['Active']}
+    assert console_passwords(world) == ['dev2']
     after = snapshot(world)
     for host in ('ws2', 'ws4'):
         assert {name: after[(host, name)] for name in ('config', 'credentials')} == {
@@ -374,13 +286,7 @@ def test_5_phase_2_moves_exactly_the_developers_logged_in_through_sso(world, por
     assert sorted(writes) == ['DeleteLoginProfile', 'TagUser', 'TagUser', 'UpdateAccessKey', 'UpdateAccessKey'], writes
 
 
-TAG = 'awsbootstrap:identity-center-since'
 WAITING = 'waiting: run `aws sso login --sso-session awsbootstrap` on %s'
-
-
-def switched_at(world, name):
-    tags = {tag['Key']: tag['Value'] for tag in client(world, 'iam').list_user_tags(UserName=name)['Tags']}
-    return datetime.datetime.fromisoformat(tags[TAG].replace('Z', '+00:00')) if TAG in tags else None
 
 
 def assert_phase_2_report(world, stdout, notes=None):
@@ -407,23 +313,12 @@ def test_6_rerun_of_phase_2_makes_no_write_call_and_changes_no_file(world, porta
     proc = writes_nothing(world, lambda: phase_2(world, portal))
     for token in LOGGED_IN.values():
         assert token not in proc.stdout + proc.stderr
-    assert key_states(world) == {'dev1': ['Inactive'], 'dev2': ['Active'], 'dev3': ['Inactive'], 'dev4': ['Active']}
+    assert key_statuses(world) == {'dev1': ['Inactive'], 'dev2': ['Active'], 'dev3': ['Inactive'], 'dev4': ['Active']}
     assert_phase_2_report(world, proc.stdout)
 
 
 def phase_3(world, portal, now=None):
     return phase_2(world, portal, 3, now)
-
-
-def users(world):
-    return sorted(user['UserName'] for user in client(world, 'iam').list_users()['Users'] if user['UserName'].startswith('dev'))
-
-
-def a_month_after_the_switch(world):
-    """31 days after phase 2 switched dev1 and dev3 (one run, one time): the clock phase 3 is run with. The clock is
-    moved on rather than the tag set back: moto's last-use dates cannot be set back, so with the tag a month earlier
-    every use of the keys in tests 1-5 would count as a use after the switch."""
-    return (switched_at(world, 'dev3') + datetime.timedelta(days=31)).strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
 def test_7_phase_3_on_the_day_of_the_switch_deletes_nothing_and_says_when(world, portal):
@@ -438,8 +333,7 @@ def test_7_phase_3_on_the_day_of_the_switch_deletes_nothing_and_says_when(world,
 def test_8_phase_3_after_30_days_deletes_only_the_unused_iam_user_and_everyone_still_works(world, portal):
     # dev3's (inactive) key is used after the switch: moto records the use of any call signed with a key id.
     dev3_key = client(world, 'iam').list_access_keys(UserName='dev3')['AccessKeyMetadata'][0]['AccessKeyId']
-    boto3.client('sts', endpoint_url=world['proxy'].sandbox.endpoint, region_name=SANDBOX_REGION, aws_access_key_id=dev3_key,
-                 aws_secret_access_key='not-checked').get_caller_identity()
+    client(world, 'sts', key=dev3_key).get_caller_identity()
     used = last_use(world, 'dev3')
     assert datetime.datetime.fromisoformat(used) > switched_at(world, 'dev3')
     assert switched_at(world, 'dev1') == switched_at(world, 'dev3')
@@ -452,7 +346,7 @@ def test_8_phase_3_after_30_days_deletes_only_the_unused_iam_user_and_everyone_s
     writes = sorted((call.action, call.params.get('UserName')) for call in world['proxy'].write_calls())
     assert writes == [('DeleteAccessKey', 'dev1'), ('DeleteUser', 'dev1'), ('RemoveUserFromGroup', 'dev1')], writes
     assert users(world) == ['dev1-sso', 'dev2', 'dev3', 'dev3-sso', 'dev4']
-    assert key_states(world) == {'dev1': None, 'dev2': ['Active'], 'dev3': ['Inactive'], 'dev4': ['Active']}
+    assert key_statuses(world) == {'dev1': None, 'dev2': ['Active'], 'dev3': ['Inactive'], 'dev4': ['Active']}
     assert snapshot(world) == before
     rows = report(proc.stdout)
     assert rows['dev1'] == ['3: retired', 'ws1/default: sso', 'none', '-', ''], rows['dev1']

@@ -6,13 +6,14 @@
 playbooks/bootstrap.yml (dev1 an Administrator, the others PowerUsers; ws2 keeps its key in the profile 'work'),
 playbooks/migrate_to_identity_center.yml run on it, the portal stand-in and ``aws sso login`` as it leaves its token.
 
-The same fleet as tests/integration/test_migrate_to_identity_center.py builds (copied from it while that file is
-being changed; it can import these).
+Shared by tests/integration/test_migrate_to_identity_center.py (the story, phases 1-3) and
+tests/integration/test_migrate_kill.py (the kill proofs).
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import os
 import pwd
@@ -30,6 +31,8 @@ BOOTSTRAP = os.path.join(ROOT, 'playbooks', 'bootstrap.yml')
 MIGRATE = os.path.join(ROOT, 'playbooks', 'migrate_to_identity_center.yml')
 ACCOUNT = '123456789012'
 SESSION = 'awsbootstrap'
+# Phase 2 tags each IAM user it switches with the time (IAM keeps no date of a deactivation).
+TAG = 'awsbootstrap:identity-center-since'
 # ws1-ws3 give their developer's email as a host variable; dev4's comes from the mapping variable.
 HOSTS = {
     'ws1': {'workstation_iam_groups': ['Administrators'], 'workstation_email': 'dev1@example.com'},
@@ -46,17 +49,29 @@ LOGGED_IN = {'ws1': 'sso-token-of-dev1-0001', 'ws3': 'sso-token-of-dev3-0003'}
 
 
 @contextlib.contextmanager
-def migration_world(moto_server, tmp_path_factory, name, proxy_class=None):
-    """fleet_world's world (with a ``proxy_class`` proxy in front of moto instead, if given), bootstrapped with IAM keys."""
+def migration_world(moto_server, tmp_path_factory, name, proxy_class=None, billing=False):
+    """fleet_world's world (with a ``proxy_class`` proxy in front of moto instead, if given), bootstrapped with IAM keys;
+    with ``billing``, dev3 is in the team's own group Billing too."""
     with fleet_world(moto_server, tmp_path_factory, 4, name) as built:
         proxy = proxy_class(moto_server).start() if proxy_class else built['proxy']
         world = dict(built, proxy=proxy)
         try:
             proc = run(world, BOOTSTRAP)
             assert proc.returncode == 0, proc.stdout[-4000:]
+            if billing:
+                add_billing_group(world)
             yield world
         finally:
             proxy.stop()
+
+
+def add_billing_group(world):
+    """A team's own group that no permission set stands for, with dev3 in it."""
+    iam = client(world, 'iam')
+    iam.create_group(GroupName='Billing')
+    iam.put_group_policy(GroupName='Billing', PolicyName='invoices', PolicyDocument=json.dumps(
+        {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 'aws-portal:ViewBilling', 'Resource': '*'}]}))
+    iam.add_user_to_group(GroupName='Billing', UserName='dev3')
 
 
 def _arguments(world, args, people=None):
@@ -81,17 +96,32 @@ def start(world, output, playbook=MIGRATE, args=()):
                                 start_new_session=True, stdout=handle, stderr=subprocess.STDOUT, text=True)
 
 
-def phase_2_args(world, portal):
-    """``-e`` of phase 2, the workstations' aws CLI pointed at moto and the portal stand-in."""
+def phase_args(world, portal, phase=2, now=None):
+    """``-e`` of phase 2 (or 3, with its clock ``now``), the workstations' aws CLI pointed at moto and the portal stand-in."""
     environment = {'AWS_ENDPOINT_URL': world['proxy'].env['AWS_ENDPOINT_URL'], 'AWS_ENDPOINT_URL_SSO': portal.endpoint}
-    variables = world['tmp'] / 'phase2.json'
-    variables.write_text(json.dumps({'migrate_identity_center_phase': 2, 'workstation_aws_cli_environment': environment}))
+    variables = world['tmp'] / 'phase.json'
+    variables.write_text(json.dumps(dict({'migrate_identity_center_phase': phase, 'workstation_aws_cli_environment': environment},
+                                         **({'migrate_identity_center_now': now} if now else {}))))
     return ('-e', '@%s' % variables)
 
 
-def client(world, service):
+def client(world, service, key='x'):
+    """A boto3 client straight at moto (signing with ``key``: moto records it as that key's last use)."""
     return boto3.client(service, endpoint_url=world['proxy'].sandbox.endpoint, region_name=SANDBOX_REGION,
-                        aws_access_key_id='x', aws_secret_access_key='y')
+                        aws_access_key_id=key, aws_secret_access_key='y')
+
+
+def users(world):
+    """The developers' IAM users (their portal stand-ins 'devN-sso' too)."""
+    return sorted(user['UserName'] for user in client(world, 'iam').list_users()['Users'] if user['UserName'].startswith('dev'))
+
+
+def last_used(world, name):
+    """IAM's last use of the user's latest-used key (a datetime), None when none was used."""
+    iam = client(world, 'iam')
+    dates = [iam.get_access_key_last_used(AccessKeyId=key['AccessKeyId'])['AccessKeyLastUsed'].get('LastUsedDate')
+             for key in iam.list_access_keys(UserName=name)['AccessKeyMetadata']]
+    return max((date for date in dates if date), default=None)
 
 
 def start_url(world):
@@ -99,11 +129,35 @@ def start_url(world):
 
 
 def key_states(world):
-    """{developer: [(key id, status)]} as IAM lists them."""
+    """{developer: [(key id, status)] as IAM lists them, None for an IAM user that is no more}."""
     iam = client(world, 'iam')
-    return {'dev%d' % index: sorted((key['AccessKeyId'], key['Status'])
-                                    for key in iam.list_access_keys(UserName='dev%d' % index)['AccessKeyMetadata'])
-            for index in range(1, 5)}
+    found = {}
+    for index in range(1, 5):
+        try:
+            keys = iam.list_access_keys(UserName='dev%d' % index)['AccessKeyMetadata']
+        except iam.exceptions.NoSuchEntityException:
+            found['dev%d' % index] = None
+            continue
+        found['dev%d' % index] = sorted((key['AccessKeyId'], key['Status']) for key in keys)
+    return found
+
+
+def key_statuses(world):
+    """{developer: sorted key statuses, None for an IAM user that is no more}."""
+    return {developer: None if keys is None else sorted(status for _key, status in keys) for developer, keys in key_states(world).items()}
+
+
+def switched_at(world, name):
+    """The time phase 2 tagged on the IAM user when it switched them to SSO, or None."""
+    tags = {tag['Key']: tag['Value'] for tag in client(world, 'iam').list_user_tags(UserName=name)['Tags']}
+    return datetime.datetime.fromisoformat(tags[TAG].replace('Z', '+00:00')) if TAG in tags else None
+
+
+def a_month_after_the_switch(world, developer='dev3'):
+    """31 days after phase 2 switched ``developer``: the clock phase 3 is run with. The clock is moved on rather than the
+    tag set back: moto's last-use dates cannot be set back, so with the tag a month earlier every earlier use of the keys
+    would count as a use after the switch."""
+    return (switched_at(world, developer) + datetime.timedelta(days=31)).strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
 def console_passwords(world):
