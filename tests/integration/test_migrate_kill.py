@@ -295,19 +295,20 @@ def test_5_phase_3_killed_after_the_retiring_users_keys_are_deleted_before_the_u
     args = phase_args(world, portal, 3, a_month_after_the_switch(world, 'dev1'))
     before, keys = files(world), key_states(world)
 
-    # The removal locks out (keys), takes away (groups), then deletes the user. Held at the first call after the key
-    # deletion: a kill after the group is left (at DeleteUser) leaves an IAM user that no re-run deletes (its group is
-    # what maps it to a permission set), a bug this case does not cover.
-    before_kill = killed_at(world, 'phase-3-keys-deleted', {'RemoveUserFromGroup'}, args=args)
-    # Half-way: dev1's key is deleted, its IAM user still exists (in its group).
+    # The removal locks out (keys), takes away (groups), then deletes the user. Held at DeleteUser, the last call: the
+    # IAM user is left with no key and no group, so its groups no longer map it to a permission set; the re-run must
+    # still retire it (its identity-center-since tag keeps it in the migration).
+    before_kill = killed_at(world, 'phase-3-keys-deleted', {'DeleteUser'}, args=args)
+    # Half-way: dev1's key is deleted and it left its group, its IAM user still exists.
     assert key_states(world) == dict(keys, dev1=[])
-    assert [group['GroupName'] for group in client(world, 'iam').list_groups_for_user(UserName='dev1')['Groups']] == ['Administrators']
-    assert [(call.action, call.params.get('UserName')) for call in world['proxy'].write_calls()] == [('DeleteAccessKey', 'dev1')], before_kill
+    assert client(world, 'iam').list_groups_for_user(UserName='dev1')['Groups'] == []
+    assert [(call.action, call.params.get('UserName')) for call in world['proxy'].write_calls()] == [
+        ('DeleteAccessKey', 'dev1'), ('RemoveUserFromGroup', 'dev1')], before_kill
     assert working(world, portal) == after_switch()
 
     # The re-run makes the rest of the removal, nothing twice; the end state is the unkilled phase 3's (test 8 of
     # test_migrate_to_identity_center.py).
-    assert converges(world, args) == ['DeleteUser', 'RemoveUserFromGroup']
+    assert converges(world, args) == ['DeleteUser']
     assert users(world) == ['dev1-sso', 'dev2', 'dev3', 'dev3-sso', 'dev4']
     assert key_states(world) == dict(keys, dev1=None)
     assert key_statuses(world) == {'dev1': None, 'dev2': ['Active'], 'dev3': ['Inactive'], 'dev4': ['Active']}

@@ -63,6 +63,13 @@ def _gone(held, users, suffix):
             for name in sorted(held) if name not in names]
 
 
+def migrating(developer):
+    """Whether the migration handles ``developer``: their IAM groups map to a permission set, or phase 2 switched them
+    already (the SINCE_TAG). The tag counts on its own because phase 3 takes the IAM user out of its groups before
+    deleting it: a run killed in between must leave a user the next run still retires."""
+    return bool(developer.get('sso_role') or developer.get('since'))
+
+
 def _mapping_problems(mapping, people, groups, users, known_sets):
     problems = []
     group_names = {group['group_name'] for group in groups or []}
@@ -184,10 +191,12 @@ def cutover_profiles(plan, host, profiles, sso_sessions, session):
     found = []
     for developer in (plan or {}).get('developers') or []:
         for workstation in developer['workstations']:
-            if workstation['host'] != host or not developer.get('sso_role'):
+            if workstation['host'] != host or not migrating(developer):
                 continue
             if kinds.get(workstation['profile']) == ('sso', session):
                 state = 'switched'
+            elif not developer.get('sso_role'):
+                continue
             else:
                 state = 'ready' if login.get('live') else 'waiting'
             found.append({'iam_user': developer['iam_user'], 'profile': workstation['profile'], 'sso_profile': workstation['sso_profile'],
@@ -204,7 +213,7 @@ def cutover_account(plan, cutovers, session, now=None):
     time) unless it has the tag already: phase 3 counts from it."""
     deactivate, done, waiting = [], [], []
     for developer in (plan or {}).get('developers') or []:
-        if not developer.get('sso_role') or not developer['workstations']:
+        if not migrating(developer) or not developer['workstations']:
             continue
         hosts = [workstation['host'] for workstation in developer['workstations']]
         behind = [host for host in hosts if not any(

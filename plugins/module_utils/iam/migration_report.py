@@ -14,6 +14,7 @@ end of the run ({host: {profile: kind}}, None for a host not read), and what thi
 from __future__ import annotations
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.ini_settings import mask
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import migrating
 
 HEADERS = ['Developer', 'Phase', 'Workstation/profile: kind', 'IAM keys left', 'Last key use', 'Note']
 PLANNED, BESIDE, ON_SSO, RETIRED = 'planned', '1: SSO beside keys', '2: on SSO, keys inactive', '3: retired'
@@ -47,7 +48,7 @@ def report_rows(plan, kinds_by_host, cutover=None, retire=None):
                                            for key in developer.get('access_keys') or []]
         rows.append([name, _phase(name in retired, [kind for _item, kind in kinds], keys), _workstations(kinds),
                      ', '.join('%s %s' % (mask(key['access_key_id']), key['status']) for key in keys) or 'none',
-                     _last_use(keys) if keys else '-', notes.get(name) or ('no permission set: stays on IAM' if not developer.get('sso_role') else '')])
+                     _last_use(keys) if keys else '-', notes.get(name) or ('no permission set: stays on IAM' if not migrating(developer) else '')])
     for gone in (plan or {}).get('gone') or []:
         kinds = [(item, profile_kind((kinds_by_host or {}).get(item['host']), item['profile'], item['sso_profile'])) for item in gone['workstations']]
         on_sso = bool(kinds) and all(kind == 'sso' for _item, kind in kinds)

@@ -17,6 +17,7 @@ import datetime
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.ini_settings import mask
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import SINCE_TAG
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import migrating
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.report import parse_report_date
 
 RETIRE_AFTER_DAYS = 30
@@ -41,7 +42,7 @@ def retire_plan(plan, cutover, now, after_days=RETIRE_AFTER_DAYS):
     done = {item['iam_user'] for item in (cutover or {}).get('done') or []}
     retire, retired, kept = [], [], []
     for developer in (plan or {}).get('developers') or []:
-        if not developer.get('sso_role') or not developer['workstations']:
+        if not migrating(developer) or not developer['workstations']:
             continue
         if developer['iam_user'] not in done:
             reason = 'not on IAM Identity Center on every workstation yet: left as it is'

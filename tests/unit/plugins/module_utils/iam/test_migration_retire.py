@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import cutover_account
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import cutover_profiles
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration import migration_plan
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration_retire import retire_plan
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.migration_retire import retire_problems
@@ -95,3 +96,22 @@ def test_phase_2_tags_the_switch_time_once_and_keeps_a_tag_already_there():
     assert entries['dev1']['tags'] == {TAG: '2026-02-02T02:02:02Z'} and entries['dev1']['purge_tags'] is False
     assert entries['dev2']['tags'] == {TAG: '2025-05-05T05:05:05Z'}
     assert entries['dev1']['access_key_state'] == 'inactive'
+
+
+def test_a_user_phase_3_took_out_of_its_groups_before_a_kill_is_retired_by_the_next_run():
+    # Phase 3 deletes the keys, leaves the groups, then deletes the user; killed before DeleteUser, the user is left
+    # with no key and no group, so its groups map it to no permission set any more: its tag must keep it in the migration.
+    half_gone = dict(user('dev1'), groups=[], access_keys=[])
+    never_moved = dict(user('dev2', since=None), groups=[])
+    plan = plan_of(half_gone, never_moved)
+    switched = [{'name': 'default', 'kind': 'sso', 'identifiers': {'sso_session': 'awsbootstrap'}}]
+    cutovers = {'ws-dev1': cutover_profiles(plan, 'ws-dev1', switched, [], 'awsbootstrap'),
+                'ws-dev2': cutover_profiles(plan, 'ws-dev2', [{'name': 'default', 'kind': 'static'}], [], 'awsbootstrap')}
+    assert [item['state'] for item in cutovers['ws-dev1']] == ['switched']
+    assert cutovers['ws-dev2'] == []
+    account = cutover_account(plan, cutovers, 'awsbootstrap', '2026-03-03T03:03:03Z')
+    assert [item['iam_user'] for item in account['done']] == ['dev1']
+    assert account['deactivate'][0]['tags'] == {TAG: SWITCHED}
+    result = retire_plan(plan, account, '2026-03-03T03:03:03Z', after_days=30)
+    assert result['retire'] == [{'name': 'dev1', 'state': 'absent'}]
+    assert kept(result) == {}
