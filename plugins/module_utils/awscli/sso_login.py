@@ -15,21 +15,12 @@ import hashlib
 import json
 import os
 
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.dates import parse_iso_time
+
 
 def token_cache_path(aws_dir, session_name):
     """The file botocore keeps an sso-session's token in (the cache key is the sha1 of the session's name)."""
     return os.path.join(aws_dir, 'sso', 'cache', hashlib.sha1(session_name.encode('utf-8')).hexdigest() + '.json')
-
-
-def _expires(text):
-    if not isinstance(text, str):
-        return None
-    value = text.strip().replace('Z', '+00:00').replace('UTC', '+00:00')
-    try:
-        found = datetime.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return found if found.tzinfo else found.replace(tzinfo=datetime.timezone.utc)
 
 
 def sso_login(aws_dir, session_name, start_url, now=None):
@@ -41,7 +32,7 @@ def sso_login(aws_dir, session_name, start_url, now=None):
         return {'live': False, 'expires_at': None}
     if not isinstance(cached, dict) or not cached.get('accessToken') or (start_url and cached.get('startUrl') != start_url):
         return {'live': False, 'expires_at': None}
-    expires = _expires(cached.get('expiresAt'))
+    expires = parse_iso_time(cached.get('expiresAt'))
     if expires is None:
         return {'live': False, 'expires_at': None}
     now = now or datetime.datetime.now(datetime.timezone.utc)

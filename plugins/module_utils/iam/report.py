@@ -34,6 +34,7 @@ import time
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible.module_utils.common.text.converters import to_text
 
+from ansible_collections.awsbootstrap.iam.plugins.module_utils.awscli.dates import parse_iso_time
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import IAMFailure
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import age_days
 from ansible_collections.awsbootstrap.iam.plugins.module_utils.iam.core import iso
@@ -58,11 +59,7 @@ def parse_report_date(value):
     """A credential report date (``2024-01-02T03:04:05+00:00``) as an aware datetime; None for N/A & co."""
     if value is None or value in NO_DATE:
         return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value.replace('Z', '+00:00'))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
+    return parse_iso_time(value)
 
 
 def parse_credential_report(content):
